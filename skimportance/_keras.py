@@ -1,0 +1,199 @@
+"""The Keras fast path: batched compiled inference on a fitted wrapper's model.
+
+Both scikeras (``KerasClassifier``/``KerasRegressor``) and Keras' own
+``keras.wrappers.SKLearnClassifier``/``SKLearnRegressor`` keep the trained
+network in ``model_``. Their ``predict`` goes through ``model_.predict``, which
+costs ~100 ms of set-up per call whatever the number of rows. Here the raw
+outputs come from one compiled ``model(x, training=False)`` function called on
+large batches, then are decoded exactly as the wrapper decodes them, with the
+wrapper's own fitted encoders.
+
+``training=False`` keeps Dropout inactive and BatchNormalization on its moving
+statistics; nothing here writes to the model.
+"""
+
+import sys
+
+import numpy as np
+
+from ._scoring import estimator_type
+
+#: rows per compiled call when ``batch_size`` is None (see benchmarks/README)
+DEFAULT_BATCH_SIZE = 8192
+
+
+def _scikeras_base():
+    mod = sys.modules.get("scikeras.wrappers")
+    return None if mod is None else mod.BaseWrapper
+
+
+def _keras_wrapper_bases():
+    mod = sys.modules.get("keras.src.wrappers.sklearn_wrapper")
+    if mod is None:
+        return None
+    return (mod.SKLearnClassifier, mod.SKLearnRegressor)
+
+
+def is_scikeras(estimator):
+    base = _scikeras_base()
+    return base is not None and isinstance(estimator, base)
+
+
+def is_keras_wrapper(estimator):
+    bases = _keras_wrapper_bases()
+    return bases is not None and isinstance(estimator, bases)
+
+
+def is_keras_estimator(estimator):
+    """Whether ``estimator`` is a scikeras or ``keras.wrappers`` estimator."""
+    return is_scikeras(estimator) or is_keras_wrapper(estimator)
+
+
+def _has_softmax_output(model):
+    import keras
+
+    last = model.layers[-1] if model.layers else None
+    if last is None:
+        return False
+    if isinstance(last, keras.layers.Softmax):
+        return True
+    activation = getattr(last, "activation", None)
+    return getattr(activation, "__name__", "") == "softmax"
+
+
+def fast_path_applies(estimator):
+    """Whether ``estimator`` is a fitted Keras wrapper the fast path can serve."""
+    if not is_keras_estimator(estimator):
+        return False
+    model = getattr(estimator, "model_", None)
+    if model is None:
+        return False
+    try:
+        import keras
+    except ImportError:  # pragma: no cover
+        return False
+    if not isinstance(model, keras.Model):
+        return False
+    try:
+        inputs, outputs = model.inputs, model.outputs
+    except (AttributeError, ValueError):
+        return False
+    if inputs is None or outputs is None or len(inputs) != 1 or len(outputs) != 1:
+        return False
+    # a custom predict_step changes what predict returns: leave it to predict
+    if type(model).predict_step is not keras.Model.predict_step:
+        return False
+    return True
+
+
+class KerasResponder:
+    """Responses of a fitted Keras wrapper from batched compiled inference.
+
+    Parameters
+    ----------
+    estimator : fitted scikeras or keras.wrappers estimator
+    batch_size : int or None
+        Rows per compiled call; None uses ``DEFAULT_BATCH_SIZE``.
+    """
+
+    def __init__(self, estimator, batch_size=None):
+        self.estimator = estimator  # what the proxy delegates to (may be re-set)
+        self.wrapper = estimator  # the Keras wrapper whose encoders decode
+        self.model = estimator.model_
+        self.batch_size = int(batch_size or DEFAULT_BATCH_SIZE)
+        self.estimator_type = estimator_type(estimator)
+        self.scikeras = is_scikeras(estimator)
+        self.classes_ = getattr(estimator, "classes_", None)
+        self.input_dtype = np.dtype(self.model.inputs[0].dtype)
+        methods = ["predict"]
+        if self.estimator_type == "classifier":
+            if self.scikeras:
+                methods.append("predict_proba")
+            else:
+                methods.append("decision_function")
+                if _has_softmax_output(self.model):
+                    methods.append("predict_proba")
+        self.methods = tuple(methods)
+        self._fn = None
+
+    @property
+    def block_dtype(self):
+        """dtype that stacked blocks may be cast to once, up front.
+
+        The wrappers hand X to the model, which converts it to its input
+        dtype; casting once before stacking gives the same numbers. scikeras
+        refuses X it cannot cast to the dtype it was fitted on, and a custom
+        feature encoder may want the original dtype: then nothing is cast.
+        """
+        if self.scikeras:
+            encoder = self.wrapper.feature_encoder_
+            identity = type(encoder).__name__ == "FunctionTransformer" and (
+                encoder.func is None
+            )
+            if not identity or not np.can_cast(self.input_dtype, self.wrapper.X_dtype_):
+                return None
+        return self.input_dtype
+
+    def _prepare(self, X):
+        est = self.wrapper
+        if self.scikeras:
+            X, _ = est._validate_data(X=X, y=None)
+            X = est.feature_encoder_.transform(X)
+        else:
+            from keras.src.wrappers.fixes import _validate_data
+
+            X = _validate_data(est, X, reset=False)
+        return np.asarray(X)
+
+    def _compiled(self, X):
+        import keras
+
+        if keras.backend.backend() != "tensorflow":
+            return None
+        if self._fn is None:
+            import tensorflow as tf
+
+            model = self.model
+            spec = tf.TensorSpec((None,) + tuple(X.shape[1:]), dtype=self.input_dtype)
+
+            @tf.function(input_signature=[spec], reduce_retracing=True)
+            def forward(x):
+                return model(x, training=False)
+
+            self._fn = forward
+        return self._fn
+
+    def raw(self, X):
+        """Raw model outputs for already prepared rows."""
+        X = np.asarray(X, dtype=self.input_dtype)
+        if len(X) == 0:
+            return self.model.predict(X, verbose=0)
+        fn = self._compiled(X)
+        if fn is None:
+            return np.asarray(
+                self.model.predict(X, batch_size=self.batch_size, verbose=0)
+            )
+        bs = self.batch_size
+        parts = [np.asarray(fn(X[i : i + bs])) for i in range(0, len(X), bs)]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+
+    def __call__(self, X, methods):
+        methods = [m for m in methods if m in self.methods]
+        if not methods:
+            return {}
+        raw = self.raw(self._prepare(X))
+        return {m: self._decode(raw, m) for m in methods}
+
+    def _decode(self, raw, method):
+        est = self.wrapper
+        if self.scikeras:
+            if method == "predict_proba":
+                return est.target_encoder_.inverse_transform(raw, return_proba=True)
+            return est.target_encoder_.inverse_transform(raw)
+        if method == "predict":
+            return est._reverse_process_target(raw)
+        # keras.wrappers classifier: one-hot targets, outputs one per class
+        if method == "decision_function" and raw.ndim == 2 and raw.shape[1] == 2:
+            # a binary decision function is one score for the positive class
+            return raw[:, 1] - raw[:, 0]
+        return raw

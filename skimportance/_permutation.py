@@ -1,0 +1,282 @@
+"""The permutation engine: permutations, stacking, chunking and segment scoring.
+
+This module knows nothing about estimators. It takes
+
+* ``X`` (a numpy array of any number of axes, or a pandas DataFrame),
+* ``groups``: the columns permuted together (one list per importance),
+* ``perms``: the row permutations, one per repeat,
+* ``respond(block)``: a function returning the model's responses for a block
+  of rows (a dict ``{method_name: array}``),
+* ``score_segments(block, responses, n_segments)``: a function scoring each of
+  the ``n_segments`` equal consecutive row segments of a block,
+
+stacks the permuted copies of X for many (group, repeat) pairs into blocks that
+stay within a memory budget, asks for the responses of each block in one call,
+and scores every segment.
+"""
+
+import math
+
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.random import sample_without_replacement
+
+__all__ = ["draw_permutations", "permuted_scores"]
+
+
+def draw_permutations(random_seed, n_samples, n_repeats, max_samples):
+    """Draw the rows and the per-repeat permutations exactly as scikit-learn does.
+
+    scikit-learn's ``permutation_importance`` seeds a fresh ``RandomState`` with
+    the same integer for every column, draws the evaluated rows without
+    replacement when ``max_samples < n_samples``, and then, at each repeat,
+    shuffles an index array in place and re-indexes the *already permuted*
+    column with it: the permutations compose across repeats. Every column
+    therefore sees the same sequence of permutations, which is what makes
+    batching them possible.
+
+    Parameters
+    ----------
+    random_seed : int
+        The seed scikit-learn draws once per call.
+    n_samples : int
+        Number of rows of X.
+    n_repeats : int
+        Number of repeats.
+    max_samples : int
+        Number of rows evaluated (already converted from a fraction).
+
+    Returns
+    -------
+    rows : ndarray of shape (max_samples,) or None
+        The evaluated rows of X, or None when all rows are used in order.
+    perms : ndarray of shape (n_repeats, n_evaluated)
+        ``perms[r]`` gives, for each evaluated row, the evaluated row whose
+        value the permuted column takes at repeat ``r``.
+    """
+    rng = check_random_state(random_seed)
+    rows = None
+    n_eval = n_samples
+    if max_samples < n_samples:
+        rows = sample_without_replacement(n_samples, max_samples, random_state=rng)
+        n_eval = max_samples
+    shuffling_idx = np.arange(n_eval)
+    current = np.arange(n_eval)
+    perms = np.empty((n_repeats, n_eval), dtype=np.intp)
+    for r in range(n_repeats):
+        rng.shuffle(shuffling_idx)
+        current = current[shuffling_idx]
+        perms[r] = current
+    return rows, perms
+
+
+def _plan(n_segments, n_rows, row_nbytes, working_memory, n_workers, splittable):
+    """Cut the stacked rows into tasks of (segment, start, stop) pieces.
+
+    Blocks hold whole segments while at least one segment fits in the budget
+    (divided among the workers that hold blocks at once). Otherwise, when the
+    scorer does not need whole segments of X, each segment is cut into row
+    pieces that fit; when it does, whole segments are kept and the budget is
+    exceeded (the caller warns).
+    """
+    budget = working_memory * 2**20 / max(1, n_workers)
+    rows_fit = max(1, int(budget // max(1, row_nbytes)))
+    if rows_fit >= n_rows or not splittable:
+        per_block = max(1, min(n_segments, rows_fit // n_rows))
+        # balance the blocks so the last one is not tiny
+        n_blocks = math.ceil(n_segments / per_block)
+        per_block = math.ceil(n_segments / n_blocks)
+        return [
+            [(s, 0, n_rows) for s in range(start, min(start + per_block, n_segments))]
+            for start in range(0, n_segments, per_block)
+        ]
+    return [
+        [(s, start, min(start + rows_fit, n_rows))]
+        for s in range(n_segments)
+        for start in range(0, n_rows, rows_fit)
+    ]
+
+
+def _take_rows(X, rows):
+    if hasattr(X, "iloc"):
+        return X.iloc[rows]
+    return X[rows]
+
+
+def _build_block_array(X_eval, pieces, seg_groups, seg_perms, feature_axis):
+    """Stack the permuted copies of the pieces of a numpy X_eval."""
+    n_block = sum(stop - start for _, start, stop in pieces)
+    block = np.empty((n_block,) + X_eval.shape[1:], dtype=X_eval.dtype)
+    offset = 0
+    for s, start, stop in pieces:
+        n = stop - start
+        out = block[offset : offset + n]
+        out[...] = X_eval[start:stop]
+        cols = seg_groups[s]
+        source = seg_perms[s][start:stop]
+        idx = [slice(None)] * X_eval.ndim
+        idx[feature_axis] = cols
+        idx = tuple(idx)
+        # out[:, ..., cols, ...] = X_eval[source][:, ..., cols, ...]
+        out[idx] = np.take(X_eval[idx], source, axis=0)
+        offset += n
+    return block
+
+
+def _build_block_frame(X_eval, pieces, seg_groups, seg_perms):
+    """Stack the permuted copies of the pieces of a DataFrame, keeping dtypes."""
+    import pandas as pd
+
+    columns = {}
+    n_cols = X_eval.shape[1]
+    identity = [np.arange(start, stop) for _, start, stop in pieces]
+    for c in range(n_cols):
+        parts = []
+        for (s, start, stop), ident in zip(pieces, identity):
+            if c in seg_groups[s]:
+                parts.append(seg_perms[s][start:stop])
+            else:
+                parts.append(ident)
+        take = np.concatenate(parts)
+        col = X_eval.iloc[:, c]
+        columns[c] = col.take(take).reset_index(drop=True)
+    block = pd.concat(columns, axis=1, copy=False)
+    block.columns = X_eval.columns
+    return block
+
+
+def permuted_scores(
+    respond,
+    score_segments,
+    X,
+    groups,
+    perms,
+    *,
+    rows=None,
+    feature_axis=1,
+    working_memory=1024,
+    splittable=True,
+    n_jobs=None,
+    block_dtype=None,
+    response_nbytes=0,
+    progress=None,
+):
+    """Score the model on every (group, repeat) permutation of X.
+
+    Parameters
+    ----------
+    respond : callable
+        ``respond(block) -> dict`` of responses for the rows of ``block``.
+    score_segments : callable
+        ``score_segments(block_or_None, responses, segment_ids) -> list`` of
+        scores, one per segment, in order. ``block`` is None when segments
+        were assembled from several pieces.
+    X : ndarray or DataFrame of shape (n_samples, ...)
+        The data. Never modified.
+    groups : list of list of int
+        Column indices (along ``feature_axis``) permuted together.
+    perms : ndarray of shape (n_repeats, n_evaluated)
+        Row permutations (see :func:`draw_permutations`).
+    rows : ndarray or None
+        Rows of X evaluated (None: all, in order).
+    feature_axis : int
+        Axis of X holding the features (numpy input only).
+    working_memory : float
+        Budget, in MiB, for the stacked input block.
+    splittable : bool
+        Whether a segment may be assembled from row pieces when one segment
+        alone exceeds the budget.
+    n_jobs : int or None
+        Blocks processed in parallel by joblib (threads preferred).
+    block_dtype : dtype or None
+        Cast numpy X to this dtype once before stacking (the model's input
+        dtype, so that the conversion is not repeated for every copy).
+    response_nbytes : int
+        Bytes of responses per row, counted in the budget.
+    progress : callable or None
+        Called with the number of segments scored after each block.
+
+    Returns
+    -------
+    scores : list
+        One entry per (group, repeat), ordered group-major: the score for
+        group ``g`` and repeat ``r`` is at ``g * n_repeats + r``.
+    """
+    X_eval = X if rows is None else _take_rows(X, rows)
+    is_frame = hasattr(X_eval, "iloc")
+    if not is_frame:
+        if block_dtype is not None and X_eval.dtype != block_dtype:
+            X_eval = X_eval.astype(block_dtype)
+        feature_axis = feature_axis % X_eval.ndim
+        row_nbytes = X_eval[:1].nbytes
+    else:
+        row_nbytes = int(X_eval.memory_usage(index=False, deep=False).sum()) // max(
+            1, len(X_eval)
+        )
+    row_nbytes += response_nbytes
+
+    n_repeats, n_rows = perms.shape
+    seg_groups = [g for g in groups for _ in range(n_repeats)]
+    seg_perms = [perms[r] for _ in groups for r in range(n_repeats)]
+    n_segments = len(seg_groups)
+
+    n_workers = _effective_n_jobs(n_jobs)
+    tasks = _plan(n_segments, n_rows, row_nbytes, working_memory, n_workers, splittable)
+
+    def run(pieces):
+        if is_frame:
+            block = _build_block_frame(X_eval, pieces, seg_groups, seg_perms)
+        else:
+            block = _build_block_array(
+                X_eval, pieces, seg_groups, seg_perms, feature_axis
+            )
+        responses = respond(block)
+        return block, responses
+
+    scores = [None] * n_segments
+    pending = {}  # segment -> list of response dicts of its pieces
+
+    def collect(pieces, block, responses):
+        whole = all(start == 0 and stop == n_rows for _, start, stop in pieces)
+        if whole:
+            seg_ids = [s for s, _, _ in pieces]
+            for s, value in zip(seg_ids, score_segments(block, responses, seg_ids)):
+                scores[s] = value
+            if progress is not None:
+                progress(len(seg_ids))
+            return
+        for s, _start, stop in pieces:
+            pending.setdefault(s, []).append(responses)
+            if stop == n_rows:
+                parts = pending.pop(s)
+                merged = {
+                    k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]
+                }
+                scores[s] = score_segments(None, merged, [s])[0]
+                if progress is not None:
+                    progress(1)
+
+    if n_workers == 1 or len(tasks) == 1:
+        for pieces in tasks:
+            block, responses = run(pieces)
+            collect(pieces, block, responses)
+            del block, responses
+    else:
+        # Blocks are built and predicted in parallel; each batch holds at most
+        # n_workers blocks, which the budget was divided by.
+        for i in range(0, len(tasks), n_workers):
+            batch = tasks[i : i + n_workers]
+            results = Parallel(n_jobs=n_jobs, prefer="threads")(
+                delayed(run)(pieces) for pieces in batch
+            )
+            for pieces, (block, responses) in zip(batch, results):
+                collect(pieces, block, responses)
+            del results
+    return scores
+
+
+def _effective_n_jobs(n_jobs):
+    from joblib import effective_n_jobs
+
+    return max(1, effective_n_jobs(n_jobs))

@@ -1,0 +1,89 @@
+"""Turn a fitted estimator into a fast "responses for this block of rows" function.
+
+A responder has:
+
+* ``estimator``: what it answers for,
+* ``estimator_type``: "classifier", "regressor" or None,
+* ``classes_``: the classes of a classifier, else None,
+* ``methods``: the response methods it can produce,
+* ``block_dtype``: a dtype X may be cast to once before stacking, or None,
+* ``__call__(X, methods) -> dict``: the responses for the rows of X.
+"""
+
+import numpy as np
+
+from ._keras import KerasResponder, fast_path_applies
+from ._scoring import RESPONSE_METHODS, _final_estimator, estimator_type
+
+__all__ = ["make_responder"]
+
+
+class EstimatorResponder:
+    """One public ``predict``/``predict_proba``/``decision_function`` call per block."""
+
+    block_dtype = None
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+        self.estimator_type = estimator_type(estimator)
+        self.classes_ = getattr(estimator, "classes_", None)
+        self.methods = tuple(m for m in RESPONSE_METHODS if hasattr(estimator, m))
+
+    def __call__(self, X, methods):
+        return {m: getattr(self.estimator, m)(X) for m in methods if m in self.methods}
+
+
+class PipelineResponder:
+    """A Pipeline whose final step has a fast responder: transform, then respond."""
+
+    block_dtype = None
+
+    def __init__(self, pipeline, final_responder):
+        self.estimator = pipeline
+        self.prefix = pipeline[:-1]
+        self.final = final_responder
+        self.estimator_type = final_responder.estimator_type
+        self.classes_ = final_responder.classes_
+        self.methods = final_responder.methods
+
+    def __call__(self, X, methods):
+        return self.final(self.prefix.transform(X), methods)
+
+
+def _unfreeze(estimator):
+    while type(estimator).__name__ == "FrozenEstimator" and hasattr(
+        estimator, "estimator"
+    ):
+        estimator = estimator.estimator
+    return estimator
+
+
+def make_responder(estimator, batch_size=None, fast=True):
+    """The fastest responder that gives the estimator's own responses.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+    batch_size : int or None
+        Rows per model call on the Keras fast path.
+    fast : bool
+        False forces public method calls (used to check the fast path).
+    """
+    inner = _unfreeze(estimator)
+    if fast and fast_path_applies(inner):
+        responder = KerasResponder(inner, batch_size=batch_size)
+        responder.estimator = estimator
+        return responder
+    if fast and hasattr(inner, "steps") and len(inner.steps) > 1:
+        final = _unfreeze(_final_estimator(inner))
+        if fast_path_applies(final):
+            return PipelineResponder(inner, KerasResponder(final, batch_size))
+    return EstimatorResponder(estimator)
+
+
+def response_nbytes(responder, methods):
+    """Rough bytes of responses per row, counted in the memory budget."""
+    width = 1
+    if responder.classes_ is not None:
+        width = max(1, len(np.atleast_1d(responder.classes_)))
+    return 8 * width * max(1, len(methods))

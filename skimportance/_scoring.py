@@ -1,0 +1,446 @@
+"""Scorers: task detection, default proper scorers, and scoring of segments.
+
+Segments are scored with the real scikit-learn scorer, handed a stand-in
+estimator (:class:`_ResponseProxy`) whose ``predict`` / ``predict_proba`` /
+``decision_function`` return responses already computed for the whole block.
+The stand-in carries the estimator type of the wrapped model, which also
+repairs scikeras wrappers whose estimator type scikit-learn >= 1.6 no longer
+sees.
+
+For the most common scorers (``neg_log_loss``, ``r2``, ``neg_mean_squared_error``,
+``accuracy``) all segments are scored at once with numpy, reproducing the
+scikit-learn computation; this is checked against the real scorer on the
+baseline of every call, and any disagreement falls back to the scorer.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+from scipy.special import xlogy
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import (
+    accuracy_score,
+    check_scoring,
+    get_scorer,
+    get_scorer_names,
+    log_loss,
+    make_scorer,
+    mean_squared_error,
+    r2_score,
+)
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import Tags, get_tags
+from sklearn.utils._tags import ClassifierTags, RegressorTags, TargetTags
+
+try:  # private helpers; without them every segment goes through the scorer
+    from sklearn.metrics._scorer import _Scorer
+    from sklearn.utils._response import _get_response_values
+    from sklearn.utils.validation import _check_response_method
+except ImportError:  # pragma: no cover
+    _Scorer = _get_response_values = _check_response_method = None
+
+RESPONSE_METHODS = ("predict", "predict_proba", "decision_function")
+
+
+# --------------------------------------------------------------------------
+# task detection that survives scikeras' lost estimator tags
+# --------------------------------------------------------------------------
+def _final_estimator(estimator):
+    """The estimator that makes the predictions (last Pipeline step, unfrozen)."""
+    seen = 0
+    while seen < 20:
+        seen += 1
+        if hasattr(estimator, "steps") and hasattr(estimator, "_final_estimator"):
+            estimator = estimator._final_estimator
+        elif type(estimator).__name__ == "FrozenEstimator" and hasattr(
+            estimator, "estimator"
+        ):
+            estimator = estimator.estimator
+        else:
+            break
+    return estimator
+
+
+def estimator_type(estimator):
+    """Return "classifier", "regressor" or None, also for scikeras wrappers.
+
+    scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``,
+    which scikeras 0.13 does not define: ``is_classifier(KerasClassifier(...))``
+    is False there. scikeras still sets the class attribute
+    ``_estimator_type``, which is read here when the tags say nothing.
+    """
+    try:
+        kind = get_tags(estimator).estimator_type
+    except Exception:  # noqa: BLE001 - estimators with broken tags
+        kind = None
+    if kind in ("classifier", "regressor"):
+        return kind
+    final = _final_estimator(estimator)
+    if final is not estimator:
+        return estimator_type(final)
+    kind = getattr(type(estimator), "_estimator_type", None)
+    if kind in ("classifier", "regressor"):
+        return kind
+    if isinstance(estimator, ClassifierMixin):
+        return "classifier"
+    if isinstance(estimator, RegressorMixin):
+        return "regressor"
+    return None
+
+
+# --------------------------------------------------------------------------
+# the stand-in estimator handed to scikit-learn scorers
+# --------------------------------------------------------------------------
+class _ResponseProxy:
+    """Answer a scorer's calls from precomputed responses.
+
+    ``method(X)`` returns the stored response when ``X`` is the object the
+    responses were computed for (compared by identity), and otherwise asks the
+    responder (and remembers that the method was needed). Anything else is
+    read from the wrapped estimator.
+    """
+
+    def __init__(self, responder, key=None, responses=None, record=None):
+        self._responder = responder
+        self._key = key
+        self._responses = {} if responses is None else responses
+        self._record = record
+
+    def __sklearn_tags__(self):
+        kind = self._responder.estimator_type
+        tags = Tags(
+            estimator_type=kind,
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags() if kind == "classifier" else None,
+            regressor_tags=RegressorTags() if kind == "regressor" else None,
+        )
+        return tags
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    @property
+    def classes_(self):
+        classes = self._responder.classes_
+        if classes is None:
+            raise AttributeError("classes_")
+        return classes
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in RESPONSE_METHODS:
+            if name not in self._responder.methods:
+                raise AttributeError(
+                    f"{type(self._responder.estimator).__name__} has no {name}"
+                )
+
+            def method(X):
+                if self._record is not None:
+                    self._record.add(name)
+                if X is not self._key:
+                    return self._responder(X, (name,))[name]
+                if name not in self._responses:
+                    self._responses.update(self._responder(X, (name,)))
+                return self._responses[name]
+
+            method.__name__ = name
+            return method
+        return getattr(self._responder.estimator, name)
+
+
+class _SegmentKey:
+    """Stands for a segment of rows whose responses are stored."""
+
+    def __init__(self, n_rows):
+        self.shape = (n_rows,)
+
+    def __len__(self):
+        return self.shape[0]
+
+
+def call_scorer(scorer, estimator, X, y, sample_weight):
+    """Call a scorer the way scikit-learn's permutation importance does."""
+    if sample_weight is not None:
+        return scorer(estimator, X, y, sample_weight=sample_weight)
+    return scorer(estimator, X, y)
+
+
+# --------------------------------------------------------------------------
+# resolving the scoring parameter
+# --------------------------------------------------------------------------
+def _known_score(estimator):
+    """The scorer equivalent to ``estimator.score``, when it is a known one."""
+    final = _final_estimator(estimator)
+    if final is not estimator and hasattr(estimator, "steps"):
+        # Pipeline.score transforms and calls the final step's score
+        if type(estimator).score.__qualname__ != "Pipeline.score":
+            return None
+    score = getattr(type(final), "score", None)
+    if score is None:
+        return None
+    if score is ClassifierMixin.score:
+        return make_scorer(accuracy_score)
+    if score is RegressorMixin.score:
+        return make_scorer(r2_score)
+    try:
+        from scikeras.wrappers import BaseWrapper, KerasClassifier, KerasRegressor
+    except ImportError:  # pragma: no cover
+        return None
+    if score is BaseWrapper.score:
+        metric = type(final).scorer
+        if metric is KerasClassifier.scorer:
+            return make_scorer(accuracy_score)
+        if metric is KerasRegressor.scorer:
+            return make_scorer(r2_score)
+    return None
+
+
+def resolve_scoring(estimator, scoring):
+    """Return ``(scorers, multimetric)``: a dict name -> scorer.
+
+    ``scoring=None`` uses ``estimator.score`` as scikit-learn does; when that
+    is the mixin's accuracy or R², the equivalent scorer is used so that it can
+    run on stored responses.
+    """
+    if isinstance(scoring, str):
+        if scoring not in get_scorer_names():
+            raise ValueError(
+                f"Unknown scoring {scoring!r}. Valid names are: "
+                f"{sorted(get_scorer_names())}."
+            )
+        return {"score": get_scorer(scoring)}, False
+    if scoring is None:
+        known = _known_score(estimator)
+        if known is not None:
+            return {"score": known}, False
+        if not hasattr(estimator, "score"):
+            raise TypeError(
+                f"scoring=None needs an estimator with a 'score' method; "
+                f"{type(estimator).__name__} has none. Pass a scoring name such as "
+                "'neg_log_loss' or 'r2'."
+            )
+        return {"score": check_scoring(estimator, scoring=None)}, False
+    if callable(scoring) and not isinstance(scoring, (list, tuple, set, dict)):
+        return {"score": check_scoring(estimator, scoring=scoring)}, False
+    if isinstance(scoring, (list, tuple, set, dict)):
+        multi = check_scoring(estimator, scoring=scoring)
+        return dict(multi._scorers), True
+    raise ValueError(f"Invalid scoring {scoring!r}.")
+
+
+# --------------------------------------------------------------------------
+# vectorised metrics (all segments at once), following scikit-learn's code
+# --------------------------------------------------------------------------
+def _float_dtype(*arrays):
+    floats = [a.dtype for a in arrays if a is not None and a.dtype.kind == "f"]
+    return np.result_type(*floats) if floats else np.dtype(np.float64)
+
+
+def _vec_log_loss(y, P, sample_weight):
+    P = np.asarray(P)
+    if P.dtype not in (np.float32, np.float64):
+        P = P.astype(np.float64)
+    if P.max() > 1 or P.min() < 0:
+        return None
+    lb = LabelBinarizer().fit(y)
+    if lb.classes_.shape[0] < 2:
+        return None
+    T = lb.transform(y)
+    if T.shape[1] == 1:
+        T = np.append(1 - T, T, axis=1)
+    if P.ndim == 2:
+        P = P[:, :, np.newaxis]
+    if P.shape[2] == 1:
+        P = np.concatenate([1 - P, P], axis=2)
+    if P.shape[2] != T.shape[1]:
+        return None
+    eps = np.finfo(P.dtype).eps
+    P = np.clip(P, eps, 1 - eps)
+    loss = -xlogy(T.astype(P.dtype, copy=False)[np.newaxis], P).sum(axis=2)
+    return np.average(loss, axis=1, weights=sample_weight)
+
+
+def _as_2d_pred(y, P):
+    """Return (y, P) with y 1-D and P of shape (k, n), or None."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        return None
+    P = np.asarray(P)
+    if P.ndim == 3 and P.shape[2] == 1:
+        P = P[:, :, 0]
+    if P.ndim != 2 or P.shape[1] != y.shape[0]:
+        return None
+    return y, P
+
+
+def _vec_r2(y, P, sample_weight):
+    yp = _as_2d_pred(y, P)
+    if yp is None or yp[0].shape[0] < 2 or yp[0].dtype.kind not in "biuf":
+        return None
+    y, P = yp
+    sw = None if sample_weight is None else np.asarray(sample_weight)
+    dtype = _float_dtype(y, P, sw)
+    y = y.astype(dtype, copy=False)
+    P = P.astype(dtype, copy=False)
+    weight = 1.0
+    if sw is not None:
+        sw = sw.astype(dtype, copy=False)
+        weight = sw
+    numerator = np.sum(weight * (y - P) ** 2, axis=1)
+    denominator = np.sum(weight * (y - np.average(y, weights=sw)) ** 2)
+    out = np.ones(P.shape[0], dtype=dtype)
+    nonzero_num = numerator != 0
+    if denominator != 0:
+        out[nonzero_num] = 1 - numerator[nonzero_num] / denominator
+    else:
+        out[nonzero_num] = 0.0
+    return out
+
+
+def _vec_mse(y, P, sample_weight):
+    yp = _as_2d_pred(y, P)
+    if yp is None or yp[0].dtype.kind not in "biuf":
+        return None
+    y, P = yp
+    sw = None if sample_weight is None else np.asarray(sample_weight)
+    dtype = _float_dtype(y, P, sw)
+    err = (y.astype(dtype, copy=False) - P.astype(dtype, copy=False)) ** 2
+    return np.average(err, axis=1, weights=sw)
+
+
+def _vec_accuracy(y, P, sample_weight):
+    yp = _as_2d_pred(y, P)
+    if yp is None:
+        return None
+    y, P = yp
+    numeric = "biuf"
+    if (y.dtype.kind in numeric) != (P.dtype.kind in numeric):
+        return None
+    return np.average(P == y[np.newaxis], axis=1, weights=sample_weight)
+
+
+_VECTORISED = {
+    log_loss: _vec_log_loss,
+    r2_score: _vec_r2,
+    mean_squared_error: _vec_mse,
+    accuracy_score: _vec_accuracy,
+}
+
+
+def _vectorised_metric(scorer):
+    if _Scorer is None or type(scorer) is not _Scorer or scorer._kwargs:
+        return None
+    return _VECTORISED.get(scorer._score_func)
+
+
+# --------------------------------------------------------------------------
+# scoring the segments of a block
+# --------------------------------------------------------------------------
+class SegmentScorer:
+    """Score the baseline, then every segment of a stacked block.
+
+    Parameters
+    ----------
+    scorers : dict
+        Name -> scikit-learn scorer.
+    responder : object
+        See ``skimportance._responses``.
+    y, sample_weight : arrays for the evaluated rows (the permuted data).
+    """
+
+    def __init__(self, scorers, responder, y, sample_weight):
+        self.scorers = scorers
+        self.responder = responder
+        self.y = y
+        self.sample_weight = sample_weight
+        self.methods = set()
+        self.fast = {}
+
+    @property
+    def needs_rows(self):
+        """Whether a scorer must see the real rows of X (an opaque callable).
+
+        scikit-learn's own scorers only hand X to the response methods, which
+        the stand-in answers from stored responses.
+        """
+        return _Scorer is None or not all(
+            isinstance(s, _Scorer) for s in self.scorers.values()
+        )
+
+    def baseline(self, X, y, sample_weight):
+        """Score the unpermuted X, recording which responses the scorers use."""
+        record = set()
+        # one response cache for all scorers, as sklearn's multimetric scorer
+        responses = {}
+        proxy = _ResponseProxy(self.responder, X, responses, record=record)
+        values = {
+            name: call_scorer(scorer, proxy, X, y, sample_weight)
+            for name, scorer in self.scorers.items()
+        }
+        self.methods = set(record)
+        for name, scorer in self.scorers.items():
+            metric = _vectorised_metric(scorer)
+            if metric is None or not isinstance(values[name], numbers.Real):
+                continue
+            check = self._vectorised(scorer, metric, responses, y, sample_weight, 1)
+            if check is not None and np.isclose(
+                check[0], values[name], rtol=1e-9, atol=1e-12
+            ):
+                self.fast[name] = metric
+        return values
+
+    def _vectorised(self, scorer, metric, responses, y, sample_weight, k):
+        key = _SegmentKey(len(next(iter(responses.values()))))
+        proxy = _ResponseProxy(self.responder, key, responses)
+        try:
+            method = _check_response_method(proxy, scorer._response_method).__name__
+        except AttributeError:
+            return None
+        if method not in responses:
+            return None
+        kind = self.responder.estimator_type
+        pos_label = None if kind == "regressor" else scorer._get_pos_label()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                y_pred, _ = _get_response_values(
+                    proxy, key, response_method=method, pos_label=pos_label
+                )
+        except (AttributeError, ValueError, TypeError):
+            return None
+        y_pred = np.asarray(y_pred)
+        y_pred = y_pred.reshape((k, -1) + y_pred.shape[1:])
+        values = metric(np.asarray(y), y_pred, sample_weight)
+        if values is None:
+            return None
+        return scorer._sign * np.asarray(values, dtype=np.float64)
+
+    def __call__(self, block, responses, seg_ids):
+        k = len(seg_ids)
+        n = len(self.y)
+        out = [{} for _ in range(k)]
+        for name, scorer in self.scorers.items():
+            values = None
+            if name in self.fast:
+                values = self._vectorised(
+                    scorer, self.fast[name], responses, self.y, self.sample_weight, k
+                )
+            if values is None:
+                values = []
+                for i in range(k):
+                    seg = {m: r[i * n : (i + 1) * n] for m, r in responses.items()}
+                    if block is None:
+                        X_seg = _SegmentKey(n)
+                    elif hasattr(block, "iloc"):
+                        X_seg = block.iloc[i * n : (i + 1) * n]
+                    else:
+                        X_seg = block[i * n : (i + 1) * n]
+                    proxy = _ResponseProxy(self.responder, X_seg, seg)
+                    values.append(
+                        call_scorer(scorer, proxy, X_seg, self.y, self.sample_weight)
+                    )
+            for i, v in enumerate(values):
+                out[i][name] = v
+        return out
