@@ -141,7 +141,7 @@ def _build_block_frame(X_eval, pieces, seg_groups, seg_perms):
         take = np.concatenate(parts)
         col = X_eval.iloc[:, c]
         columns[c] = col.take(take).reset_index(drop=True)
-    block = pd.concat(columns, axis=1, copy=False)
+    block = pd.concat(columns, axis=1)
     block.columns = X_eval.columns
     return block
 
