@@ -49,6 +49,9 @@ class PipelineResponder:
     def __call__(self, X, methods):
         return self.final(self.prefix.transform(X), methods)
 
+    def block_rows(self, row_nbytes):
+        return self.final.block_rows(row_nbytes)
+
 
 def _unfreeze(estimator):
     while type(estimator).__name__ == "FrozenEstimator" and hasattr(
@@ -87,3 +90,18 @@ def response_nbytes(responder, methods):
     if responder.classes_ is not None:
         width = max(1, len(np.atleast_1d(responder.classes_)))
     return 8 * width * max(1, len(methods))
+
+
+def block_rows(responder, X):
+    """Rows per stacked block the responder prefers (None: fill the budget)."""
+    prefer = getattr(responder, "block_rows", None)
+    if prefer is None:
+        return None
+    if hasattr(X, "iloc"):
+        row_nbytes = int(X.memory_usage(index=False).sum()) // max(1, len(X))
+    else:
+        dtype = responder.block_dtype or X.dtype
+        row_nbytes = (
+            int(np.prod(X.shape[1:], dtype=np.int64)) * np.dtype(dtype).itemsize
+        )
+    return prefer(row_nbytes)

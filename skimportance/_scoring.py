@@ -17,7 +17,6 @@ import numbers
 import warnings
 
 import numpy as np
-from scipy.special import xlogy
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import (
     accuracy_score,
@@ -239,26 +238,40 @@ def _float_dtype(*arrays):
 
 
 def _vec_log_loss(y, P, sample_weight):
+    """scikit-learn's log_loss for each of the k segments of P (k, n[, c]).
+
+    sklearn sums ``xlogy(T, P)`` over the classes of a one-hot ``T``; the terms
+    of the other classes are exactly 0, so gathering the true class's clipped
+    probability gives the same numbers with a fraction of the work.
+    """
     P = np.asarray(P)
     if P.dtype not in (np.float32, np.float64):
         P = P.astype(np.float64)
     if P.max() > 1 or P.min() < 0:
         return None
     lb = LabelBinarizer().fit(y)
-    if lb.classes_.shape[0] < 2:
+    n_classes = lb.classes_.shape[0]
+    if n_classes < 2:
         return None
-    T = lb.transform(y)
-    if T.shape[1] == 1:
-        T = np.append(1 - T, T, axis=1)
-    if P.ndim == 2:
-        P = P[:, :, np.newaxis]
-    if P.shape[2] == 1:
-        P = np.concatenate([1 - P, P], axis=2)
-    if P.shape[2] != T.shape[1]:
+    true_idx = np.searchsorted(lb.classes_, np.asarray(y))
+    one = P.dtype.type(1)
+    if P.ndim == 3 and P.shape[2] == 1:
+        P = P[:, :, 0]
+    if P.ndim == 2:  # probability of the positive (last) class, binary only
+        if n_classes != 2:
+            return None
+        p_true = np.where(true_idx[np.newaxis] == 1, P, one - P)
+    elif P.shape[2] == n_classes:
+        p_true = np.take_along_axis(
+            P,
+            np.broadcast_to(true_idx[np.newaxis, :, np.newaxis], P.shape[:2] + (1,)),
+            axis=2,
+        )[:, :, 0]
+    else:
         return None
     eps = np.finfo(P.dtype).eps
-    P = np.clip(P, eps, 1 - eps)
-    loss = -xlogy(T.astype(P.dtype, copy=False)[np.newaxis], P).sum(axis=2)
+    p_true = np.clip(p_true, eps, one - eps)
+    loss = -np.log(p_true)
     return np.average(loss, axis=1, weights=sample_weight)
 
 

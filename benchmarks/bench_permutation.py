@@ -1,0 +1,186 @@
+"""How fast is permutation importance on a Keras model? One run, side by side.
+
+On one fitted scikeras model and one held-out set, times
+
+* ``sklearn.inspection.permutation_importance``,
+* eli5's ``PermutationImportance(cv="prefit")``,
+* ``skimportance.permutation_importance``,
+* the floor: one compiled forward pass (``model(x, training=False)``) over the
+  same total number of permuted rows, already stacked in memory (best of a few
+  batch sizes), and Keras' own ``model.predict`` over the same rows,
+
+prints a markdown table of median seconds and ratios, and checks that the
+three methods agree on the importances.
+
+Reference workload (the default): binary classification, 50 features, an MLP
+50->64->32->1, 5,000 held-out rows, ``n_repeats=5``, ``scoring="neg_log_loss"``.
+
+    python benchmarks/bench_permutation.py            # reference workload
+    python benchmarks/bench_permutation.py --quick    # a small smoke run
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import time
+import warnings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import sklearn  # noqa: E402
+from scipy.stats import spearmanr  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.inspection import permutation_importance as sk_pi  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+
+import skimportance  # noqa: E402
+from skimportance import permutation_importance  # noqa: E402
+
+
+def build_model(meta, hidden=(64, 32)):
+    layers = [keras.Input((meta["n_features_in_"],))]
+    layers += [keras.layers.Dense(h, activation="relu") for h in hidden]
+    layers.append(keras.layers.Dense(1, activation="sigmoid"))
+    model = keras.Sequential(layers)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+def timed(fn, repeats):
+    times, result = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def forward_floor(model, X_eval, n_features, n_repeats):
+    """Seconds of one compiled forward pass over all permuted rows."""
+    import tensorflow as tf
+
+    stacked = np.tile(X_eval.astype(np.float32), (n_features * n_repeats, 1))
+    spec = tf.TensorSpec((None, stacked.shape[1]), tf.float32)
+    fn = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+    best = np.inf
+    for bs in (8192, 32768, 131072):
+        fn(stacked[:bs])
+        t, _ = timed(
+            lambda bs=bs: [
+                fn(stacked[i : i + bs]).numpy() for i in range(0, len(stacked), bs)
+            ],
+            3,
+        )
+        best = min(best, t)
+    t_predict, _ = timed(lambda: model.predict(stacked, batch_size=32768, verbose=0), 1)
+    return best, t_predict, len(stacked)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-features", type=int, default=50)
+    parser.add_argument("--n-rows", type=int, default=5000, help="held-out rows")
+    parser.add_argument("--n-repeats", type=int, default=5)
+    parser.add_argument("--hidden", type=int, nargs="+", default=[64, 32])
+    parser.add_argument("--scoring", default="neg_log_loss")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="timing repeats of the fast methods (median)")
+    parser.add_argument("--slow-repeats", type=int, default=1,
+                        help="timing repeats of sklearn and eli5 (median)")
+    parser.add_argument("--skip-slow", action="store_true",
+                        help="do not time sklearn and eli5")
+    parser.add_argument("--quick", action="store_true",
+                        help="small smoke configuration (used by the tests)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.n_features, args.n_rows, args.n_repeats = 8, 300, 2
+        args.hidden, args.repeats = [8], 1
+
+    from scikeras.wrappers import KerasClassifier
+
+    keras.utils.set_random_seed(args.seed)
+    X, y = make_classification(
+        n_samples=2 * args.n_rows, n_features=args.n_features,
+        n_informative=max(2, args.n_features // 5), n_redundant=0,
+        random_state=args.seed,
+    )
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
+    )
+    clf = KerasClassifier(
+        build_model, model__hidden=tuple(args.hidden), epochs=5, batch_size=64,
+        verbose=0,
+    ).fit(X_train, y_train)
+    kw = dict(scoring=args.scoring, n_repeats=args.n_repeats,
+              random_state=args.seed)
+
+    rows = []
+    # warm-up (tracing) is excluded from every method's timing alike
+    permutation_importance(clf, X_test[:50], y_test[:50], **{**kw, "n_repeats": 1})
+    t_ski, ours = timed(lambda: permutation_importance(clf, X_test, y_test, **kw),
+                        args.repeats)
+    rows.append(("skimportance.permutation_importance", t_ski))
+    results = {"skimportance": ours.importances_mean}
+
+    if not args.skip_slow:
+        clf.predict_proba(X_test[:10])
+        t_sk, theirs = timed(lambda: sk_pi(clf, X_test, y_test, **kw),
+                             args.slow_repeats)
+        rows.append(("sklearn.inspection.permutation_importance", t_sk))
+        results["sklearn"] = theirs.importances_mean
+        max_diff = float(np.max(np.abs(theirs.importances - ours.importances)))
+        try:
+            from eli5.sklearn import PermutationImportance
+
+            def run_eli5():
+                return PermutationImportance(
+                    clf, scoring=args.scoring, n_iter=args.n_repeats,
+                    random_state=args.seed, cv="prefit",
+                ).fit(X_test, y_test)
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t_eli5, eli5_est = timed(run_eli5, args.slow_repeats)
+            rows.append(("eli5 PermutationImportance(cv='prefit')", t_eli5))
+            results["eli5"] = eli5_est.feature_importances_
+        except ImportError:
+            print("eli5 is not installed: its row is left out")
+
+    n_total = args.n_features * args.n_repeats * args.n_rows
+    t_floor, t_predict, _ = forward_floor(clf.model_, X_test, args.n_features,
+                                          args.n_repeats)
+    rows.append(("floor: one compiled forward pass over all permuted rows", t_floor))
+    rows.append(("Keras model.predict over all permuted rows", t_predict))
+
+    print(f"\nWorkload: {args.n_features} features, MLP {args.n_features}->"
+          f"{'->'.join(map(str, args.hidden))}->1, {args.n_rows} held-out rows, "
+          f"n_repeats={args.n_repeats}, scoring={args.scoring!r}: "
+          f"{n_total:,} permuted rows.")
+    print(f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}; "
+          f"skimportance {skimportance.__version__}, scikit-learn {sklearn.__version__}, "
+          f"Keras {keras.__version__}.\n")
+    print("| method | median seconds | x skimportance | x floor |")
+    print("|---|---:|---:|---:|")
+    for name, t in rows:
+        print(f"| {name} | {t:.3f} | {t / t_ski:.1f} | {t / t_floor:.2f} |")
+
+    print("\nAgreement of mean importances:")
+    if "sklearn" in results:
+        print(f"- skimportance vs sklearn (same permutations): max |diff| of all "
+              f"importances = {max_diff:.2e}")
+        assert max_diff < 1e-4, "skimportance and sklearn disagree"
+    for other in ("sklearn", "eli5"):
+        if other in results:
+            rho = spearmanr(results["skimportance"], results[other]).statistic
+            print(f"- Spearman(skimportance, {other}) = {rho:.3f}")
+            if other == "eli5" and args.n_features >= 10:
+                assert rho > 0.8, "skimportance and eli5 rank features differently"
+    return rows
+
+
+if __name__ == "__main__":
+    main()
