@@ -2,11 +2,13 @@
 
 Held-out permutation importance, scored with proper scoring rules, as a
 scikit-learn selector (:class:`KerasImportanceSelector`) and a fast drop-in
-:func:`permutation_importance`.
+:func:`permutation_importance`. :mod:`skimportance.wrappers` holds Keras
+wrappers repaired for scikit-learn >= 1.6.
 """
 
 from ._permutation_importance import permutation_importance
+from ._selector import KerasImportanceSelector
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["permutation_importance", "__version__"]
+__all__ = ["KerasImportanceSelector", "permutation_importance", "__version__"]

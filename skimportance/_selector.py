@@ -1,0 +1,576 @@
+"""KerasImportanceSelector: held-out permutation importance as a selector."""
+
+import copy
+import numbers
+import time
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_selection import SelectorMixin
+from sklearn.metrics import get_scorer, get_scorer_names
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_method_params,
+    _check_n_features,
+    _num_samples,
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+)
+
+from ._permutation_importance import compute_importances
+from ._responses import make_responder
+from ._scoring import estimator_type
+from ._threshold import importance_pvalues, resolve_threshold, support_mask
+
+__all__ = ["KerasImportanceSelector", "clone_estimator"]
+
+
+def clone_estimator(estimator):
+    """``sklearn.base.clone`` that keeps Keras wrappers' ``fit_kwargs``.
+
+    Keras 3's ``keras.wrappers`` estimators drop ``fit_kwargs`` when cloned
+    (a clone trains with Keras' defaults: one epoch). Every parameter named
+    ``fit_kwargs`` (also nested, e.g. ``model__fit_kwargs`` in a Pipeline) is
+    copied back onto the clone.
+    """
+    new = clone(estimator)
+    params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+    lost = {
+        name: copy.deepcopy(value)
+        for name, value in params.items()
+        if name.split("__")[-1] == "fit_kwargs" and value is not None
+    }
+    if lost:
+        new_params = new.get_params(deep=True)
+        lost = {k: v for k, v in lost.items() if new_params.get(k) is None}
+        if lost:
+            new.set_params(**lost)
+    return new
+
+
+def _estimator_has(attr):
+    def check(self):
+        if hasattr(self, "estimator_"):
+            getattr(self.estimator_, attr)
+        else:
+            getattr(self.estimator, attr)
+        return True
+
+    return check
+
+
+def _default_scoring(responder):
+    """A proper scoring rule for the task: log loss, R², else accuracy."""
+    kind = responder.estimator_type
+    if kind == "classifier":
+        return "neg_log_loss" if "predict_proba" in responder.methods else "accuracy"
+    if kind == "regressor":
+        return "r2"
+    raise ValueError(
+        f"Cannot tell whether {type(responder.estimator).__name__} is a classifier "
+        "or a regressor, so no default scoring applies: pass scoring= "
+        "(for example 'neg_log_loss' or 'r2')."
+    )
+
+
+class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
+    """Select features by held-out permutation importance of a (Keras) estimator.
+
+    In ``fit``, the estimator is cloned and trained on each training part of a
+    cross-validation split; each fitted copy is measured on its held-out part:
+    every feature is permuted ``n_repeats`` times and the drop in a proper
+    scoring rule (log loss for classifiers, R² for regressors) is its
+    importance. Features whose importance is significantly above zero are kept
+    (or those above a threshold); then, if ``refit``, the estimator is trained
+    on all of X. Works with scikeras ``KerasClassifier``/``KerasRegressor``,
+    ``keras.wrappers.SKLearnClassifier``/``SKLearnRegressor`` (whose
+    ``fit_kwargs`` survive cloning here) and any scikit-learn estimator or
+    Pipeline; Keras models are measured through a fast batched path.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The model whose use of the features is measured. Must implement
+        ``fit``; any of ``predict``, ``predict_proba``, ``decision_function``
+        serve the scorer.
+    scoring : str or callable, default=None
+        The score whose drop measures importance. ``None`` picks a proper
+        scoring rule: ``"neg_log_loss"`` for classifiers with probabilities
+        (including ``keras.wrappers`` classifiers ending in a softmax), else
+        ``"accuracy"``; ``"r2"`` for regressors. Any scikit-learn scorer name
+        or callable ``scorer(estimator, X, y)`` works, including ``"roc_auc"``
+        and ``"neg_log_loss"`` on scikeras classifiers under scikit-learn >= 1.6.
+    n_repeats : int, default=5
+        Permutations of each feature per split.
+    cv : int, cross-validation generator, iterable or "prefit", default=5
+        Splits for fitting and measuring: an int gives (Stratified)KFold, an
+        object or iterable is used as given. ``"prefit"``: ``estimator`` is
+        already fitted (also as :class:`~sklearn.frozen.FrozenEstimator`) and is
+        measured on the X, y passed to ``fit``, which should be held-out data.
+    threshold : float, str or None, default=None
+        ``None``: keep the features whose importance is significantly greater
+        than zero at level ``alpha``: a one-sided corrected resampled t-test
+        (Nadeau and Bengio) over the per-split mean importances, which accounts
+        for the overlap of CV training sets; over the repeats when there is one
+        split (``cv="prefit"``). A float,
+        ``"mean"``, ``"median"`` or a scaled string such as ``"1.25*mean"``: keep
+        importances >= that value. Either way a kept feature has a positive
+        mean importance: a feature whose permutation improves the score is
+        never rewarded.
+    alpha : float, default=0.05
+        Significance level for ``threshold=None``. Not corrected for the number
+        of features tested.
+    max_features : int, callable or None, default=None
+        Keep at most this many features (best first). A callable gets X and
+        returns the int.
+    min_features_to_select : int, default=1
+        Keep at least this many of the best features even if fewer pass.
+    refit : bool, default=True
+        Fit ``estimator_`` on all of X after measuring (not with ``cv="prefit"``,
+        where ``estimator_`` is the given estimator itself).
+    random_state : int, RandomState instance or None, default=None
+        Controls the permutations (one seed per split, drawn in ``fit``), and
+        the shuffling of an int ``cv``. Network initialisation is controlled by
+        Keras: call :func:`keras.utils.set_random_seed` for repeatable training.
+    n_jobs : int or None, default=None
+        Blocks of permuted rows predicted in parallel (threads).
+    max_samples : int or float, default=1.0
+        Held-out rows drawn for each split's permutations (all by default).
+    batch_size : int or None, default=None
+        Rows per compiled Keras call; ``None`` sizes it automatically.
+    verbose : int, default=0
+        0 is silent (including Keras' training logs when the wrapper's own
+        verbosity is not set); 1 prints one line per split.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        Fitted on all of X (``refit=True``), or the prefit estimator.
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Mean importance over splits and repeats.
+    feature_importances_std_ : ndarray of shape (n_features_in_,)
+        Standard deviation of the importances over splits and repeats.
+    importances_ : ndarray of shape (n_features_in_, n_splits * n_repeats)
+        Every measured importance, split-major.
+    pvalues_ : ndarray of shape (n_features_in_,)
+        One-sided p-values of H0: importance <= 0.
+    threshold_ : float
+        The importance threshold in force (0.0 for ``threshold=None``, where
+        the test decides and the positive-importance rule applies).
+    scorer_ : callable
+        The scorer used.
+    baseline_score_ : float
+        Held-out score before any permutation, averaged over splits.
+    baseline_scores_ : ndarray of shape (n_splits,)
+        The baseline score of each split.
+    n_splits_ : int
+        Number of splits measured.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when X is a DataFrame with string columns.
+
+    See Also
+    --------
+    permutation_importance : The drop-in function, for one fitted model.
+    sklearn.feature_selection.SelectFromModel : Selection from a model's own
+        importances (absolute values).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skimportance import KerasImportanceSelector
+    >>> X, y = make_classification(n_samples=200, n_features=6, n_informative=2,
+    ...                            n_redundant=0, shuffle=False, random_state=0)
+    >>> selector = KerasImportanceSelector(LogisticRegression(), cv=3,
+    ...                                    random_state=0).fit(X, y)
+    >>> selector.get_support()
+    array([ True,  True, False, False, False, False])
+    >>> selector.transform(X).shape
+    (200, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "cv": ["cv_object", StrOptions({"prefit"})],
+        "threshold": [Interval(Real, None, None, closed="neither"), str, None],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
+        "min_features_to_select": [Interval(Integral, 0, None, closed="left")],
+        "refit": ["boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+        "max_samples": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="right"),
+        ],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        scoring=None,
+        n_repeats=5,
+        cv=5,
+        threshold=None,
+        alpha=0.05,
+        max_features=None,
+        min_features_to_select=1,
+        refit=True,
+        random_state=None,
+        n_jobs=None,
+        max_samples=1.0,
+        batch_size=None,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.scoring = scoring
+        self.n_repeats = n_repeats
+        self.cv = cv
+        self.threshold = threshold
+        self.alpha = alpha
+        self.max_features = max_features
+        self.min_features_to_select = min_features_to_select
+        self.refit = refit
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.max_samples = max_samples
+        self.batch_size = batch_size
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ tags
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.input_tags.sparse = False
+        tags.target_tags.required = True
+        return tags
+
+    # ------------------------------------------------------------- routing
+    def get_metadata_routing(self):
+        """Route ``fit`` metadata to the estimator's ``fit`` and the scorer.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        router = MetadataRouter(owner=self).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+        scorer = self.scoring if callable(self.scoring) else None
+        if scorer is None and isinstance(self.scoring, str):
+            scorer = get_scorer(self.scoring)
+        if scorer is not None and hasattr(scorer, "get_metadata_routing"):
+            router.add(
+                scorer=scorer,
+                method_mapping=MethodMapping().add(caller="fit", callee="score"),
+            )
+        return router
+
+    def _split_params(self, fit_params):
+        """(estimator fit params, scorer params) for this call."""
+        if _routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+            score_params = routed.scorer.score if "scorer" in routed else {}
+            return dict(routed.estimator.fit), dict(score_params)
+        score_params = {}
+        if fit_params.get("sample_weight") is not None:
+            score_params["sample_weight"] = fit_params["sample_weight"]
+        return dict(fit_params), score_params
+
+    # ---------------------------------------------------------------- fit
+    def _validate_input(self, X, y):
+        _check_feature_names(self, X, reset=True)
+        if not hasattr(X, "iloc"):
+            allow_nan = get_tags(self.estimator).input_tags.allow_nan
+            X = check_array(
+                X,
+                dtype=None,
+                ensure_all_finite="allow-nan" if allow_nan else True,
+                allow_nd=True,
+                input_name="X",
+                estimator=self,
+            )
+        if X.ndim < 2:
+            raise ValueError(f"X must have at least 2 dimensions; got {X.ndim}.")
+        _check_n_features(self, X, reset=True)
+        if y is None:
+            raise ValueError(
+                "KerasImportanceSelector needs y: importance is a drop in a "
+                "supervised score."
+            )
+        check_consistent_length(X, y)
+        return X, y
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, **fit_params):
+        """Measure held-out permutation importance and choose the features.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Training data (with ``cv="prefit"``: held-out data).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        **fit_params : dict
+            Passed to the estimator's ``fit`` (split per fold);
+            ``sample_weight`` also weights the scorer. With metadata routing
+            enabled, each goes where it is requested.
+
+        Returns
+        -------
+        self : object
+        """
+        X, y = self._validate_input(X, y)
+        est_params, score_params = self._split_params(fit_params)
+        sample_weight = score_params.get("sample_weight")
+        kind = estimator_type(self.estimator)
+        if kind == "classifier":
+            classes = (
+                np.unique(np.asarray(y)[~_is_missing(y)]) if np.ndim(y) == 1 else None
+            )
+            if classes is not None and len(classes) < 2:
+                raise ValueError(
+                    f"y has only one class ({classes[0]!r}): importance for a "
+                    "classifier needs at least two."
+                )
+        rng = check_random_state(self.random_state)
+
+        if self.cv == "prefit":
+            self._check_prefit()
+            splits = [(None, np.arange(_num_samples(X)))]
+            estimator_ = self.estimator
+        else:
+            cv = check_cv(self.cv, y, classifier=kind == "classifier")
+            if isinstance(self.cv, Integral) and hasattr(cv, "shuffle"):
+                cv.shuffle = True
+                cv.random_state = rng.randint(np.iinfo(np.int32).max)
+            n_splits = cv.get_n_splits(X, y)
+            if n_splits > _num_samples(X):
+                raise ValueError(
+                    f"cv={self.cv!r} asks for {n_splits} splits but X has only "
+                    f"{_num_samples(X)} samples."
+                )
+            splits = list(cv.split(X, y))
+            estimator_ = None
+        seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits))
+
+        importances, baselines = [], []
+        scorer = None
+        for i, (train, test) in enumerate(splits):
+            start = time.perf_counter()
+            if train is None:
+                fitted = estimator_
+                X_test, y_test, sw_test = X, y, sample_weight
+            else:
+                fitted = clone_estimator(self.estimator)
+                X_train, y_train = _index(X, train), _index(y, train)
+                fitted.fit(
+                    X_train, y_train, **_check_method_params(X, est_params, train)
+                )
+                X_test, y_test = _index(X, test), _index(y, test)
+                sw_test = None if sample_weight is None else _index(sample_weight, test)
+            scoring = self.scoring
+            if scoring is None:
+                scoring = _default_scoring(make_responder(fitted, self.batch_size))
+            max_samples = self.max_samples
+            n_test = _num_samples(X_test)
+            if not isinstance(max_samples, numbers.Integral):
+                max_samples = max(1, int(max_samples * n_test))
+            max_samples = min(max_samples, n_test)
+            results, baseline, scorers, _ = compute_importances(
+                fitted,
+                X_test,
+                y_test,
+                scoring=scoring,
+                n_repeats=self.n_repeats,
+                n_jobs=self.n_jobs,
+                random_seed=int(seeds[i]),
+                sample_weight=sw_test,
+                max_samples=max_samples,
+                batch_size=self.batch_size,
+            )
+            (name,) = results
+            importances.append(results[name].importances)
+            baselines.append(baseline[name])
+            scorer = scorers[name]
+            if self.verbose:
+                print(
+                    f"[KerasImportanceSelector] split {i + 1}/{len(splits)}: "
+                    f"baseline {baseline[name]:.4f}, "
+                    f"{time.perf_counter() - start:.1f}s"
+                )
+        self.importances_ = np.concatenate(importances, axis=1)
+        self.feature_importances_ = self.importances_.mean(axis=1)
+        self.feature_importances_std_ = self.importances_.std(axis=1)
+        self.n_splits_ = len(splits)
+        ratios = [len(test) / len(train) for train, test in splits if train is not None]
+        self.pvalues_ = importance_pvalues(
+            self.importances_, self.n_splits_, float(np.mean(ratios)) if ratios else 0.0
+        )
+        self.baseline_scores_ = np.asarray(baselines, dtype=float)
+        self.baseline_score_ = float(self.baseline_scores_.mean())
+        self.scorer_ = scorer
+        # validate the selection rule now rather than at transform
+        self._mask_for(X)
+        if estimator_ is None and self.refit:
+            estimator_ = clone_estimator(self.estimator).fit(X, y, **est_params)
+        if estimator_ is not None:
+            self.estimator_ = estimator_
+        return self
+
+    def _check_prefit(self):
+        try:
+            check_is_fitted(self.estimator)
+        except NotFittedError as exc:
+            raise NotFittedError(
+                "cv='prefit' needs a fitted estimator; "
+                f"{type(self.estimator).__name__} is not fitted. Fit it first, or "
+                "pass cv=5 to fit it on each training split."
+            ) from exc
+
+    # ----------------------------------------------------------- selection
+    def _mask_for(self, X=None):
+        max_features = self.max_features
+        if callable(max_features):
+            if X is None:
+                raise ValueError("a callable max_features needs X")
+            max_features = max_features(X)
+            if not isinstance(max_features, Integral) or max_features < 0:
+                raise ValueError(
+                    f"max_features callable returned {max_features!r}; an int >= 0 "
+                    "was expected."
+                )
+        mask = support_mask(
+            self.feature_importances_,
+            self.pvalues_,
+            threshold=self.threshold,
+            alpha=self.alpha,
+            max_features=max_features,
+            min_features_to_select=self.min_features_to_select,
+        )
+        self._support = mask
+        return mask
+
+    def _get_support_mask(self):
+        check_is_fitted(self, "feature_importances_")
+        if callable(self.max_features):
+            return self._support
+        return self._mask_for()
+
+    @property
+    def threshold_(self):
+        """The importance threshold in force (0.0 when significance decides)."""
+        check_is_fitted(self, "feature_importances_")
+        cut = resolve_threshold(self.threshold, self.feature_importances_)
+        return 0.0 if cut is None else cut
+
+    # ---------------------------------------------------------- delegation
+    @available_if(_estimator_has("predict"))
+    def predict(self, X, **predict_params):
+        """Predict with ``estimator_`` (fitted on all features).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+        **predict_params : dict
+            Passed to ``estimator_.predict``.
+
+        Returns
+        -------
+        y_pred : ndarray
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict(X, **predict_params)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities from ``estimator_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of ``estimator_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+
+        Returns
+        -------
+        scores : ndarray
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.decision_function(X)
+
+    @available_if(_estimator_has("score"))
+    def score(self, X, y, **score_params):
+        """Score of ``estimator_`` on (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+        y : array-like of shape (n_samples,)
+        **score_params : dict
+            Passed to ``estimator_.score``.
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.score(X, y, **score_params)
+
+    @property
+    def classes_(self):
+        """Classes of ``estimator_``."""
+        return self.estimator_.classes_
+
+
+def _is_missing(y):
+    y = np.asarray(y)
+    if y.dtype.kind == "f":
+        return np.isnan(y)
+    return np.zeros(y.shape, dtype=bool)
+
+
+def _index(a, rows):
+    if hasattr(a, "iloc"):
+        return a.iloc[rows]
+    return np.asarray(a)[rows]
