@@ -322,9 +322,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         _check_n_features(self, X, reset=True)
         if y is None:
             raise ValueError(
-                "KerasImportanceSelector needs y: importance is a drop in a "
-                "supervised score."
+                "KerasImportanceSelector requires y to be passed, but the target y "
+                "is None: importance is a drop in a supervised score."
             )
+        if not hasattr(y, "iloc"):
+            y = np.asarray(y)
         check_consistent_length(X, y)
         return X, y
 
@@ -437,8 +439,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self.baseline_scores_ = np.asarray(baselines, dtype=float)
         self.baseline_score_ = float(self.baseline_scores_.mean())
         self.scorer_ = scorer
-        # validate the selection rule now rather than at transform
-        self._mask_for(X)
+        # validate the selection rule now rather than at transform; a callable
+        # max_features needs X, so its mask is the one computed here
+        self._support_at_fit = self._mask_for(X)
         if estimator_ is None and self.refit:
             estimator_ = clone_estimator(self.estimator).fit(X, y, **est_params)
         if estimator_ is not None:
@@ -475,13 +478,12 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             max_features=max_features,
             min_features_to_select=self.min_features_to_select,
         )
-        self._support = mask
         return mask
 
     def _get_support_mask(self):
         check_is_fitted(self, "feature_importances_")
         if callable(self.max_features):
-            return self._support
+            return self._support_at_fit
         return self._mask_for()
 
     @property
