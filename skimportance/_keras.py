@@ -12,6 +12,8 @@ wrapper's own fitted encoders.
 statistics; nothing here writes to the model.
 """
 
+import contextlib
+import logging
 import sys
 import weakref
 
@@ -50,6 +52,19 @@ def _compiled_forward(model, row_shape, dtype):
 
         per_model[key] = forward
     return per_model[key]
+
+
+@contextlib.contextmanager
+def _quiet_retracing():
+    """Silence TensorFlow's retracing warning: each newly fitted model (one per
+    CV split) is traced once, which is expected here, not a mistake."""
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _scikeras_base():
@@ -214,7 +229,8 @@ class KerasResponder:
         fn = self._compiled(X)
         if fn is None:
             return np.asarray(self.model.predict(X, batch_size=bs, verbose=0))
-        parts = [np.asarray(fn(X[i : i + bs])) for i in range(0, len(X), bs)]
+        with _quiet_retracing():
+            parts = [np.asarray(fn(X[i : i + bs])) for i in range(0, len(X), bs)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
     def __call__(self, X, methods, trusted=False):

@@ -177,6 +177,8 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         the test decides and the positive-importance rule applies).
     scorer_ : callable
         The scorer used.
+    scoring_ : str or callable
+        The scoring in force (the default's name when ``scoring=None``).
     baseline_score_ : float
         Held-out score before any permutation, averaged over splits.
     baseline_scores_ : ndarray of shape (n_splits,)
@@ -422,6 +424,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             importances.append(results[name].importances)
             baselines.append(baseline[name])
             scorer = scorers[name]
+            self.scoring_ = scoring
             if self.verbose:
                 print(
                     f"[KerasImportanceSelector] split {i + 1}/{len(splits)}: "
