@@ -113,19 +113,51 @@ def _take_rows(X, rows):
     return X[rows]
 
 
-def _build_block_array(X_eval, pieces, seg_groups, seg_perms, feature_axis, out=None):
-    """Stack the permuted copies of the pieces of a numpy X_eval.
+class _Buffer:
+    """Reusable memory for blocks, remembering which cells differ from X.
 
-    ``out``, when large enough, is reused as the block's memory: a fresh
-    allocation of tens of MiB page-faults on every block.
+    Consecutive blocks differ from the tiled X only in their permuted columns.
+    A buffer holding whole segments is therefore rebuilt by restoring the
+    columns the previous block permuted and permuting the new ones, instead of
+    copying all of X again (a fresh allocation of tens of MiB also page-faults
+    on every block).
     """
+
+    def __init__(self):
+        self.array = None
+        self.dirty = None  # [(row offset, n rows, index)] or None: unknown
+
+
+def _column_index(ndim, feature_axis, cols):
+    idx = [slice(None)] * ndim
+    idx[feature_axis] = cols
+    return tuple(idx)
+
+
+def _build_block_array(X_eval, pieces, seg_groups, seg_perms, feature_axis, buf=None):
+    """Stack the permuted copies of the pieces of a numpy X_eval."""
+    n_rows = len(X_eval)
     n_block = sum(stop - start for _, start, stop in pieces)
-    if out is not None and out.shape[0] >= n_block:
-        block = out[:n_block]
+    whole = all(start == 0 and stop == n_rows for _, start, stop in pieces)
+    reuse = buf is not None and buf.array is not None and len(buf.array) >= n_block
+    if reuse and whole and buf.dirty is not None:
+        block = buf.array[:n_block]
+        for offset, n, idx in buf.dirty:  # back to the tiled X
+            buf.array[offset : offset + n][idx] = X_eval[idx]
+        buf.dirty = []
+        fresh = False
     else:
-        block = np.empty((n_block,) + X_eval.shape[1:], dtype=X_eval.dtype)
-    whole = all(start == 0 and stop == len(X_eval) for _, start, stop in pieces)
-    if whole:  # one broadcast copy of X_eval into every segment
+        if reuse:
+            block = buf.array[:n_block]
+        else:
+            block = np.empty((n_block,) + X_eval.shape[1:], dtype=X_eval.dtype)
+            if buf is not None:
+                buf.array = block
+        fresh = True
+        if buf is not None:
+            # rows past n_block keep whatever they held: unknown from now on
+            buf.dirty = [] if whole and len(buf.array) == n_block else None
+    if whole and fresh:  # one broadcast copy of X_eval into every segment
         block.reshape((len(pieces),) + X_eval.shape)[...] = X_eval
     offset = 0
     for s, start, stop in pieces:
@@ -133,13 +165,11 @@ def _build_block_array(X_eval, pieces, seg_groups, seg_perms, feature_axis, out=
         out = block[offset : offset + n]
         if not whole:
             out[...] = X_eval[start:stop]
-        cols = seg_groups[s]
-        source = seg_perms[s][start:stop]
-        idx = [slice(None)] * X_eval.ndim
-        idx[feature_axis] = cols
-        idx = tuple(idx)
+        idx = _column_index(X_eval.ndim, feature_axis, seg_groups[s])
         # out[:, ..., cols, ...] = X_eval[source][:, ..., cols, ...]
-        out[idx] = np.take(X_eval[idx], source, axis=0)
+        out[idx] = np.take(X_eval[idx], seg_perms[s][start:stop], axis=0)
+        if buf is not None and buf.dirty is not None:
+            buf.dirty.append((offset, n, idx))
         offset += n
     return block
 
@@ -257,11 +287,11 @@ def permuted_scores(
         block_rows,
     )
 
-    def build(pieces, out=None):
+    def build(pieces, buf=None):
         if is_frame:
             return _build_block_frame(X_eval, pieces, seg_groups, seg_perms)
         return _build_block_array(
-            X_eval, pieces, seg_groups, seg_perms, feature_axis, out
+            X_eval, pieces, seg_groups, seg_perms, feature_axis, buf
         )
 
     def run(pieces):
@@ -323,12 +353,11 @@ def _pipelined(tasks, build, respond, collect):
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    buffers = [None, None]
+    buffers = [_Buffer(), _Buffer()]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(build, tasks[0], None)
+        future = pool.submit(build, tasks[0], buffers[0])
         for i, pieces in enumerate(tasks):
             block = future.result()
-            buffers[i % 2] = block if buffers[i % 2] is None else buffers[i % 2]
             if i + 1 < len(tasks):
                 future = pool.submit(build, tasks[i + 1], buffers[(i + 1) % 2])
             responses = respond(block)

@@ -313,12 +313,41 @@ def test_chunking_and_parallel_do_not_change_results(logreg, clf_data):
         logreg, X, y, scoring="neg_log_loss", random_state=0
     )
     # 0.01 MiB holds half a segment: segments are assembled from row pieces
+    # 0.05 MiB: several blocks of whole segments, built into reused buffers
     for wm in (0.01, 0.05, 10):
-        with sklearn.config_context(working_memory=wm):
-            got = permutation_importance(
-                logreg, X, y, scoring="neg_log_loss", random_state=0, n_jobs=2
-            )
-        assert_same(reference, got, rtol=1e-12, atol=0)
+        for n_jobs in (None, 2):
+            with sklearn.config_context(working_memory=wm):
+                got = permutation_importance(
+                    logreg,
+                    X,
+                    y,
+                    scoring="neg_log_loss",
+                    random_state=0,
+                    n_jobs=n_jobs,
+                )
+            assert_same(reference, got, rtol=1e-12, atol=0)
+
+
+def test_reused_buffers_give_the_exact_permuted_blocks():
+    """Blocks rebuilt in place equal blocks built from scratch, cell for cell."""
+    from skimportance._permutation import _Buffer, _build_block_array
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(7, 4, 3)).astype(np.float32)  # 3-D, features on axis 1
+    perms = [rng.permutation(7) for _ in range(3)]
+    groups = [[0], [2, 3], [1], [3], [0, 1, 2]]
+    seg_groups = [g for g in groups for _ in perms]
+    seg_perms = [p for _ in groups for p in perms]
+    buf = _Buffer()
+    tasks = [[(s, 0, 7) for s in range(i, min(i + 4, 15))] for i in range(0, 15, 4)]
+    for pieces in tasks + tasks[::-1]:
+        got = _build_block_array(X, pieces, seg_groups, seg_perms, 1, buf).copy()
+        fresh = _build_block_array(X, pieces, seg_groups, seg_perms, 1)
+        np.testing.assert_array_equal(got, fresh)
+        for k, (s, _, _) in enumerate(pieces):
+            expected = X.copy()
+            expected[:, seg_groups[s]] = X[seg_perms[s]][:, seg_groups[s]]
+            np.testing.assert_array_equal(fresh[7 * k : 7 * (k + 1)], expected)
 
 
 def test_peak_memory_stays_near_working_memory():

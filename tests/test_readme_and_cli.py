@@ -1,0 +1,59 @@
+"""README's quickstart runs as written; the demo command works as a newcomer runs it."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _python_blocks(text):
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_quickstart_runs(capsys):
+    readme = (ROOT / "README.md").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1]
+    code = _python_blocks(quickstart)[0]
+    exec(compile(code, "README.md quickstart", "exec"), {"__name__": "__readme__"})
+    out = capsys.readouterr().out
+    kept = re.search(r"kept: \[(.*)\]", out).group(1)
+    assert "'age'" in kept and "'dose'" in kept
+    assert "noise" not in kept
+    loss = float(re.search(r"held-out log loss: ([0-9.]+)", out).group(1))
+    assert loss < 0.6
+
+
+def test_readme_commands_are_the_ci_commands():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_line = next(
+        line
+        for line in readme.splitlines()
+        if "pytest" in line and "pip install" in line
+    )
+    for step in test_line.split("&&")[2:]:  # after creating/activating the venv
+        assert step.strip() in ci, step
+
+
+@pytest.mark.parametrize("args", [["--cv", "2", "--epochs", "3", "--n-repeats", "2"]])
+def test_demo_command(tmp_path, args):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "skimportance", "demo", "--out", str(tmp_path), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "| rank | feature |" in proc.stdout
+    assert proc.stdout.count("| yes |") + proc.stdout.count("| no |") == 30
+    assert "retracing" not in proc.stderr
+    csv = (tmp_path / "importances.csv").read_text().splitlines()
+    assert csv[0] == "rank,feature,importance,std,pvalue,kept" and len(csv) == 31
