@@ -6,8 +6,11 @@ scikit-learn selector (:class:`KerasImportanceSelector`) and a fast drop-in
 wrappers repaired for scikit-learn >= 1.6.
 """
 
+from . import _eli5
 from ._permutation_importance import permutation_importance
 from ._selector import KerasImportanceSelector
+
+_eli5.install()  # eli5.explain_weights(selector) works, eli5 is not imported
 
 __version__ = "0.1.0.dev0"
 

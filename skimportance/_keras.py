@@ -90,20 +90,16 @@ def is_keras_wrapper(estimator):
 
 
 def is_keras_estimator(estimator):
-    """Whether ``estimator`` is a scikeras or ``keras.wrappers`` estimator."""
-    return is_scikeras(estimator) or is_keras_wrapper(estimator)
+    """Whether ``estimator`` is a scikeras, keras.wrappers or saved-model estimator."""
+    return (
+        is_scikeras(estimator)
+        or is_keras_wrapper(estimator)
+        or isinstance(estimator, SavedKerasModel)
+    )
 
 
 def _has_softmax_output(model):
-    import keras
-
-    last = model.layers[-1] if model.layers else None
-    if last is None:
-        return False
-    if isinstance(last, keras.layers.Softmax):
-        return True
-    activation = getattr(last, "activation", None)
-    return getattr(activation, "__name__", "") == "softmax"
+    return output_activation(model) == "softmax"
 
 
 def fast_path_applies(estimator):
@@ -151,6 +147,80 @@ def _scikeras_proba(encoder, raw):
     return np.squeeze(y)
 
 
+def output_activation(model):
+    """Name of the last layer's activation ("softmax", "sigmoid", "linear"...)."""
+    import keras
+
+    last = model.layers[-1] if model.layers else None
+    if isinstance(last, keras.layers.Softmax):
+        return "softmax"
+    activation = getattr(last, "activation", None)
+    return getattr(activation, "__name__", "linear")
+
+
+class SavedKerasModel:
+    """A trained Keras model (e.g. loaded from a ``.keras`` file) as a fitted
+    scikit-learn estimator, for measuring it with ``cv="prefit"``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Single input, single output. A classifier ends in a sigmoid (binary,
+        one output: the probability of ``classes[1]``) or a softmax (one output
+        per class, in the order of ``classes``).
+    classes : array-like or None
+        Class labels of a classifier, sorted; None for a regressor.
+    """
+
+    def __init__(self, model, classes=None):
+        self.model_ = model
+        self.classes_ = None if classes is None else np.asarray(classes)
+        self._estimator_type = "regressor" if classes is None else "classifier"
+        self.n_features_in_ = int(model.inputs[0].shape[-1])
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import Tags
+        from sklearn.utils._tags import ClassifierTags, RegressorTags, TargetTags
+
+        clf = self.classes_ is not None
+        return Tags(
+            estimator_type="classifier" if clf else "regressor",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags() if clf else None,
+            regressor_tags=None if clf else RegressorTags(),
+        )
+
+    def fit(self, X, y=None):
+        """Already trained: does nothing (the model is measured as it is)."""
+        return self
+
+    def _raw(self, X):
+        X = np.asarray(X, dtype=np.dtype(self.model_.inputs[0].dtype))
+        return np.asarray(self.model_.predict(X, verbose=0))
+
+    def decode(self, raw, method):
+        if self.classes_ is None:
+            return raw[:, 0] if raw.ndim == 2 and raw.shape[1] == 1 else raw
+        proba = raw
+        if raw.ndim == 1 or raw.shape[1] == 1:
+            p = raw.reshape(-1)
+            proba = np.column_stack([1 - p, p])
+        if method == "predict_proba":
+            return proba
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def predict(self, X):
+        return self.decode(self._raw(X), "predict")
+
+    def predict_proba(self, X):
+        if self.classes_ is None:
+            raise AttributeError("a regressor has no predict_proba")
+        return self.decode(self._raw(X), "predict_proba")
+
+
 class KerasResponder:
     """Responses of a fitted Keras wrapper from batched compiled inference.
 
@@ -170,9 +240,10 @@ class KerasResponder:
         self.scikeras = is_scikeras(estimator)
         self.classes_ = getattr(estimator, "classes_", None)
         self.input_dtype = np.dtype(self.model.inputs[0].dtype)
+        self.saved = isinstance(estimator, SavedKerasModel)
         methods = ["predict"]
         if self.estimator_type == "classifier":
-            if self.scikeras:
+            if self.scikeras or self.saved:
                 methods.append("predict_proba")
             else:
                 methods.append("decision_function")
@@ -200,6 +271,8 @@ class KerasResponder:
 
     def _prepare(self, X):
         est = self.wrapper
+        if self.saved:
+            return np.asarray(X)
         if self.scikeras:
             X, _ = est._validate_data(X=X, y=None)
             X = est.feature_encoder_.transform(X)
@@ -255,6 +328,8 @@ class KerasResponder:
 
     def _decode(self, raw, method):
         est = self.wrapper
+        if self.saved:
+            return est.decode(raw, method)
         if self.scikeras:
             encoder = est.target_encoder_
             if method == "predict_proba":

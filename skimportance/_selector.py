@@ -2,6 +2,7 @@
 
 import copy
 import numbers
+import sys
 import time
 from numbers import Integral, Real
 
@@ -36,6 +37,7 @@ from sklearn.utils.validation import (
 )
 
 from ._permutation_importance import compute_importances
+from ._progress import Progress, quiet_training
 from ._responses import make_responder
 from ._scoring import estimator_type
 from ._threshold import importance_pvalues, resolve_threshold, support_mask
@@ -157,8 +159,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     batch_size : int or None, default=None
         Rows per compiled Keras call; ``None`` sizes it automatically.
     verbose : int, default=0
-        0 is silent (including Keras' training logs when the wrapper's own
-        verbosity is not set); 1 prints one line per split.
+        0 is silent, including what training prints (Keras' epoch logs);
+        1 shows a progress bar over splits and permutations on stderr; 2 and
+        more also let the estimator's own training logs through.
 
     Attributes
     ----------
@@ -387,17 +390,23 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
         importances, baselines = [], []
         scorer = None
+        n_segments = _n_features(X) * self.n_repeats
+        progress = Progress(
+            self.verbose, len(splits) * n_segments, "KerasImportanceSelector"
+        )
         for i, (train, test) in enumerate(splits):
             start = time.perf_counter()
+            progress.describe(f"split {i + 1}/{len(splits)}: training")
             if train is None:
                 fitted = estimator_
                 X_test, y_test, sw_test = X, y, sample_weight
             else:
                 fitted = clone_estimator(self.estimator)
                 X_train, y_train = _index(X, train), _index(y, train)
-                fitted.fit(
-                    X_train, y_train, **_check_method_params(X, est_params, train)
-                )
+                with quiet_training(self.verbose):
+                    fitted.fit(
+                        X_train, y_train, **_check_method_params(X, est_params, train)
+                    )
                 X_test, y_test = _index(X, test), _index(y, test)
                 sw_test = None if sample_weight is None else _index(sample_weight, test)
             scoring = self.scoring
@@ -408,6 +417,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             if not isinstance(max_samples, numbers.Integral):
                 max_samples = max(1, int(max_samples * n_test))
             max_samples = min(max_samples, n_test)
+            progress.describe(f"split {i + 1}/{len(splits)}: measuring")
             results, baseline, scorers, _ = compute_importances(
                 fitted,
                 X_test,
@@ -419,18 +429,21 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 sample_weight=sw_test,
                 max_samples=max_samples,
                 batch_size=self.batch_size,
+                progress=progress.update,
             )
             (name,) = results
             importances.append(results[name].importances)
             baselines.append(baseline[name])
             scorer = scorers[name]
             self.scoring_ = scoring
-            if self.verbose:
+            if self.verbose and progress.bar is None:
                 print(
                     f"[KerasImportanceSelector] split {i + 1}/{len(splits)}: "
                     f"baseline {baseline[name]:.4f}, "
-                    f"{time.perf_counter() - start:.1f}s"
+                    f"{time.perf_counter() - start:.1f}s",
+                    file=sys.stderr,
                 )
+        progress.close()
         self.importances_ = np.concatenate(importances, axis=1)
         self.feature_importances_ = self.importances_.mean(axis=1)
         self.feature_importances_std_ = self.importances_.std(axis=1)
@@ -446,7 +459,8 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         # max_features needs X, so its mask is the one computed here
         self._support_at_fit = self._mask_for(X)
         if estimator_ is None and self.refit:
-            estimator_ = clone_estimator(self.estimator).fit(X, y, **est_params)
+            with quiet_training(self.verbose):
+                estimator_ = clone_estimator(self.estimator).fit(X, y, **est_params)
         if estimator_ is not None:
             self.estimator_ = estimator_
         return self
@@ -566,6 +580,10 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def classes_(self):
         """Classes of ``estimator_``."""
         return self.estimator_.classes_
+
+
+def _n_features(X):
+    return X.shape[1]
 
 
 def _is_missing(y):

@@ -1,14 +1,23 @@
-"""Command line: ``skimportance demo``.
+"""Command line: ``skimportance demo`` and ``skimportance run``.
 
 ``skimportance demo`` trains a small Keras network on scikit-learn's breast
 cancer data (nothing is downloaded), measures held-out permutation importance
-with the selector's defaults, prints a ranked table and writes it as CSV.
+with the selector's defaults, prints a ranked table and writes CSV, JSON and a
+PNG chart.
+
+``skimportance run --model MODEL.keras --data DATA.csv --target COLUMN``
+measures a saved, trained Keras model on a held-out CSV.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
+
+
+class UsageError(Exception):
+    """A mistake of the user's: reported as one line, exit status 2."""
 
 
 def _quiet_tensorflow():
@@ -48,15 +57,168 @@ def _demo(args):
         f"{selector.alpha}): {', '.join(kept)}.\nDone in "
         f"{time.perf_counter() - start:.1f}s."
     )
-    if args.out:
-        os.makedirs(args.out, exist_ok=True)
-        path = os.path.join(args.out, "importances.csv")
-        with open(path, "w") as fh:
-            fh.write("rank,feature,importance,std,pvalue,kept\n")
-            for row in rows:
-                fh.write(",".join(str(v) for v in row) + "\n")
-        print(f"Wrote {path}")
+    _write_outputs(selector, rows, scoring, args.out)
     return 0
+
+
+def _write_outputs(selector, rows, scoring, out):
+    if not out:
+        return
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "importances.csv")
+    with open(path, "w") as fh:
+        fh.write("rank,feature,importance,std,pvalue,kept\n")
+        for row in rows:
+            name = '"' + row[1].replace('"', '""') + '"'
+            fh.write(",".join([str(row[0]), name] + [str(v) for v in row[2:]]) + "\n")
+    with open(os.path.join(out, "importances.json"), "w") as fh:
+        json.dump(
+            {
+                "scoring": scoring,
+                "baseline_score": selector.baseline_score_,
+                "alpha": selector.alpha,
+                "features": [
+                    dict(
+                        zip(
+                            ["rank", "feature", "importance", "std", "pvalue", "kept"],
+                            row,
+                        )
+                    )
+                    for row in rows
+                ],
+            },
+            fh,
+            indent=2,
+        )
+    written = ["importances.csv", "importances.json"]
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .plotting import PermutationImportanceDisplay
+
+        display = PermutationImportanceDisplay.from_estimator(selector, top=30)
+        display.figure_.savefig(os.path.join(out, "importances.png"), dpi=110)
+        written.append("importances.png")
+    except ImportError:
+        print(
+            "matplotlib is not installed: no chart (pip install 'skimportance[plot]').",
+            file=sys.stderr,
+        )
+    print(f"Wrote {', '.join(written)} to {out}/")
+
+
+def _read_csv(path, target):
+    import pandas as pd
+
+    if not os.path.isfile(path):
+        raise UsageError(f"data file not found: {path}")
+    try:
+        frame = pd.read_csv(path)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+        raise UsageError(f"cannot read {path} as CSV: {exc}") from exc
+    if target not in frame.columns:
+        raise UsageError(
+            f"target column {target!r} is not in {path}; its columns are: "
+            f"{', '.join(map(str, frame.columns))}"
+        )
+    X = frame.drop(columns=[target])
+    bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+    if bad:
+        raise UsageError(
+            f"non-numeric feature columns in {path}: {', '.join(map(str, bad))}. "
+            "Encode them as the model was trained (the model takes numbers)."
+        )
+    if X.isna().any().any():
+        cols = [c for c in X.columns if X[c].isna().any()]
+        raise UsageError(f"missing values in columns: {', '.join(map(str, cols))}")
+    return X, frame[target]
+
+
+def _load_model(path):
+    if not os.path.isfile(path):
+        raise UsageError(f"model file not found: {path}")
+    import keras
+
+    try:
+        model = keras.saving.load_model(path, compile=False)
+    except Exception as exc:  # noqa: BLE001
+        raise UsageError(f"cannot load a Keras model from {path}: {exc}") from exc
+    if len(model.inputs) != 1 or len(model.outputs) != 1:
+        raise UsageError("the model must have one input and one output")
+    return model
+
+
+def _run(args):
+    _quiet_tensorflow()
+    import numpy as np
+
+    from ._demo import format_table, importance_table
+    from ._keras import SavedKerasModel, output_activation
+    from ._selector import KerasImportanceSelector
+
+    X, y = _read_csv(args.data, args.target)
+    model = _load_model(args.model)
+    n_inputs = model.inputs[0].shape[1:]
+    if len(n_inputs) != 1 or n_inputs[0] != X.shape[1]:
+        raise UsageError(
+            f"the model takes {tuple(n_inputs)} inputs per row but {args.data} has "
+            f"{X.shape[1]} feature columns (besides {args.target!r})"
+        )
+    activation = output_activation(model)
+    n_out = int(model.outputs[0].shape[-1])
+    task = args.task or (
+        "classification" if activation in ("sigmoid", "softmax") else "regression"
+    )
+    if task == "classification":
+        if activation not in ("sigmoid", "softmax"):
+            raise UsageError(
+                f"--task classification, but the model's output layer is "
+                f"{activation!r}, not sigmoid or softmax: it looks like a "
+                "regression model (use --task regression)"
+            )
+        classes = np.unique(y.to_numpy())
+        expected = 2 if (activation == "sigmoid" and n_out == 1) else n_out
+        if len(classes) != expected:
+            raise UsageError(
+                f"the model has {n_out} {activation} output(s), for {expected} "
+                f"classes, but {args.target!r} holds {len(classes)} classes"
+            )
+        estimator = SavedKerasModel(model, classes=classes)
+    else:
+        if not pd_is_numeric(y):
+            raise UsageError(f"--task regression needs a numeric {args.target!r}")
+        estimator = SavedKerasModel(model)
+    import keras
+
+    keras.utils.set_random_seed(args.random_state)
+    selector = KerasImportanceSelector(
+        estimator,
+        cv="prefit",
+        scoring=args.scoring,
+        n_repeats=args.n_repeats,
+        random_state=args.random_state,
+        verbose=0 if args.quiet else 1,
+    )
+    try:
+        selector.fit(X, y.to_numpy())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    rows = importance_table(selector)
+    scoring = selector.scoring_ if isinstance(selector.scoring_, str) else "score"
+    print(format_table(rows, scoring))
+    print(
+        f"\nBaseline {scoring} on {args.data}: {selector.baseline_score_:.4f}; "
+        f"kept {sum(r[5] for r in rows)} of {len(rows)} features."
+    )
+    _write_outputs(selector, rows, scoring, args.out)
+    return 0
+
+
+def pd_is_numeric(series):
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(series)
 
 
 def main(argv=None):
@@ -78,8 +240,34 @@ def main(argv=None):
     demo.add_argument("--n-repeats", type=int, default=5)
     demo.add_argument("--verbose", type=int, default=1)
     demo.set_defaults(func=_demo)
+
+    run = sub.add_parser("run", help="measure a saved Keras model on a held-out CSV")
+    run.add_argument("--model", required=True, help="a saved model (.keras)")
+    run.add_argument("--data", required=True, help="held-out data (.csv)")
+    run.add_argument("--target", required=True, help="the target column")
+    run.add_argument(
+        "--task",
+        choices=["classification", "regression"],
+        help="default: from the output layer (sigmoid/softmax or not)",
+    )
+    run.add_argument(
+        "--scoring",
+        default=None,
+        help="a scikit-learn scorer name (default: neg_log_loss for "
+        "classification, r2 for regression)",
+    )
+    run.add_argument("--n-repeats", type=int, default=5)
+    run.add_argument("--random-state", type=int, default=0)
+    run.add_argument("--out", default="skimportance_out")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=_run)
+
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"skimportance: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,199 @@
+"""Plots in scikit-learn's Display style. Needs matplotlib (``pip install
+skimportance[plot]``), imported only when a plot is drawn."""
+
+import numpy as np
+
+__all__ = ["PermutationImportanceDisplay"]
+
+
+class PermutationImportanceDisplay:
+    """Ranked permutation importances with their spread, kept features marked.
+
+    Build it with :meth:`from_estimator` (a fitted
+    :class:`~skimportance.KerasImportanceSelector`) or :meth:`from_result` (the
+    ``Bunch`` of :func:`~skimportance.permutation_importance`), then call
+    :meth:`plot`; both classmethods plot at once.
+
+    Parameters
+    ----------
+    importances : ndarray of shape (n_features, n_values)
+        Every measured importance of each feature.
+    feature_names : list of str
+        Names, one per feature.
+    kept : ndarray of bool of shape (n_features,) or None, default=None
+        Selected features, drawn in the highlight colour.
+    threshold : float or None, default=None
+        Importance threshold, drawn as a vertical line.
+    scoring : str or None, default=None
+        The scorer's name, for the axis label.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+    """
+
+    def __init__(
+        self, importances, feature_names, *, kept=None, threshold=None, scoring=None
+    ):
+        self.importances = np.asarray(importances, dtype=float)
+        if self.importances.ndim == 1:
+            self.importances = self.importances[:, np.newaxis]
+        self.feature_names = [str(n) for n in feature_names]
+        if len(self.feature_names) != self.importances.shape[0]:
+            raise ValueError(
+                f"{len(self.feature_names)} feature names for "
+                f"{self.importances.shape[0]} features."
+            )
+        self.kept = None if kept is None else np.asarray(kept, dtype=bool)
+        self.threshold = threshold
+        self.scoring = scoring
+
+    @classmethod
+    def from_estimator(
+        cls, selector, *, feature_names=None, kind="box", top=None, ax=None
+    ):
+        """Plot a fitted :class:`~skimportance.KerasImportanceSelector`.
+
+        Parameters
+        ----------
+        selector : fitted KerasImportanceSelector
+        feature_names : list of str, default=None
+            Defaults to ``selector.feature_names_in_`` or ``x0, x1, ...``.
+        kind : {"box", "bar"}, default="box"
+            Box plot of all values, or bars of the mean with a standard
+            deviation error bar.
+        top : int or None, default=None
+            Show only the ``top`` most important features.
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : PermutationImportanceDisplay
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(selector, "feature_importances_")
+        if feature_names is None:
+            feature_names = getattr(selector, "feature_names_in_", None)
+        if feature_names is None:
+            feature_names = [f"x{i}" for i in range(selector.importances_.shape[0])]
+        scoring = getattr(selector, "scoring_", None)
+        display = cls(
+            selector.importances_,
+            feature_names,
+            kept=selector.get_support(),
+            threshold=selector.threshold_,
+            scoring=scoring if isinstance(scoring, str) else None,
+        )
+        return display.plot(kind=kind, top=top, ax=ax)
+
+    @classmethod
+    def from_result(
+        cls,
+        result,
+        *,
+        feature_names=None,
+        kind="box",
+        top=None,
+        threshold=None,
+        ax=None,
+    ):
+        """Plot the result of :func:`~skimportance.permutation_importance`.
+
+        Parameters
+        ----------
+        result : Bunch
+            With ``importances`` of shape (n_features, n_repeats).
+        feature_names : list of str, default=None
+        kind : {"box", "bar"}, default="box"
+        top : int or None, default=None
+        threshold : float or None, default=None
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        display : PermutationImportanceDisplay
+        """
+        importances = np.asarray(result["importances"])
+        if feature_names is None:
+            feature_names = [f"x{i}" for i in range(importances.shape[0])]
+        display = cls(importances, feature_names, threshold=threshold)
+        return display.plot(kind=kind, top=top, ax=ax)
+
+    def plot(self, *, kind="box", top=None, ax=None):
+        """Draw the importances, best at the top.
+
+        Parameters
+        ----------
+        kind : {"box", "bar"}, default="box"
+        top : int or None, default=None
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+
+        Returns
+        -------
+        display : PermutationImportanceDisplay
+        """
+        import matplotlib.pyplot as plt
+
+        if kind not in ("box", "bar"):
+            raise ValueError(f"kind must be 'box' or 'bar'; got {kind!r}.")
+        means = self.importances.mean(axis=1)
+        order = np.argsort(-means, kind="stable")
+        if top is not None:
+            order = order[:top]
+        order = order[::-1]  # barh draws bottom-up: best at the top
+        if ax is None:
+            height = max(2.5, 0.28 * len(order) + 1.2)
+            _, ax = plt.subplots(figsize=(7, height))
+        positions = np.arange(len(order))
+        kept = self.kept[order] if self.kept is not None else np.zeros(len(order), bool)
+        colors = np.where(kept, "tab:blue", "tab:gray")
+        if kind == "bar":
+            ax.barh(
+                positions,
+                means[order],
+                xerr=self.importances[order].std(axis=1),
+                color=colors,
+                ecolor="black",
+                capsize=2,
+            )
+        else:
+            boxes = ax.boxplot(
+                list(self.importances[order]),
+                positions=positions,
+                vert=False,
+                widths=0.6,
+                patch_artist=True,
+                showfliers=True,
+            )
+            for patch, color in zip(boxes["boxes"], colors):
+                patch.set_facecolor(color)
+                patch.set_alpha(0.7)
+        ax.set_yticks(positions)
+        ax.set_yticklabels([self.feature_names[j] for j in order])
+        ax.axvline(0.0, color="black", linewidth=0.8)
+        if self.threshold is not None and self.threshold != 0.0:
+            ax.axvline(
+                self.threshold,
+                color="tab:red",
+                linestyle="--",
+                label=f"threshold {self.threshold:.3g}",
+            )
+            ax.legend(loc="lower right")
+        label = "drop in score when permuted"
+        if self.scoring:
+            label = f"drop in {self.scoring} when permuted"
+        ax.set_xlabel(label)
+        if self.kept is not None:
+            ax.set_title(
+                f"Permutation importance ({int(self.kept.sum())} of "
+                f"{len(self.kept)} features kept, in blue)"
+            )
+        else:
+            ax.set_title("Permutation importance")
+        ax.figure.tight_layout()
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
