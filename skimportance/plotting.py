@@ -160,13 +160,20 @@ class PermutationImportanceDisplay:
                 capsize=2,
             )
         else:
+            import matplotlib
+
+            version = tuple(int(v) for v in matplotlib.__version__.split(".")[:2])
+            # matplotlib 3.10 added orientation=, 3.11 deprecates vert=
+            horizontal = (
+                {"orientation": "horizontal"} if version >= (3, 10) else {"vert": False}
+            )
             boxes = ax.boxplot(
                 list(self.importances[order]),
                 positions=positions,
-                vert=False,
                 widths=0.6,
                 patch_artist=True,
                 showfliers=True,
+                **horizontal,
             )
             for patch, color in zip(boxes["boxes"], colors):
                 patch.set_facecolor(color)

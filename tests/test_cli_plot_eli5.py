@@ -191,11 +191,11 @@ def test_display_draws_on_given_axis(fitted_selector):
         fitted_selector, kind="bar", top=3, ax=plt.subplots()[1]
     )
     assert len(bar.ax_.patches) == 3
+    X_new = pd.DataFrame(
+        np.random.RandomState(1).normal(size=(50, 5)), columns=list("abcde")
+    )
     result = permutation_importance(
-        fitted_selector.estimator_,
-        np.random.RandomState(1).normal(size=(50, 5)),
-        np.arange(50) % 2,
-        random_state=0,
+        fitted_selector.estimator_, X_new, np.arange(50) % 2, random_state=0
     )
     d = PermutationImportanceDisplay.from_result(
         result, feature_names=list("vwxyz"), threshold=0.01

@@ -406,3 +406,25 @@ def test_clear_errors(informative_first, scikeras_clf, clf_data):
     X_nan[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         KerasImportanceSelector(scikeras_clf, cv="prefit").fit(X_nan, clf_data[1])
+
+
+def test_verbose_0_silences_keras_and_verbose_1_shows_progress(capsys):
+    import keras
+    from scikeras.wrappers import KerasClassifier
+
+    X, y = make_classification(120, 4, random_state=0)
+    est = KerasClassifier(scikeras_clf_model, epochs=2)  # scikeras' verbose=1 default
+    keras.config.enable_interactive_logging()  # Keras prints epoch bars to stdout
+    try:
+        est.fit(X, y)
+        assert "Epoch" in capsys.readouterr().out  # what verbose=0 has to silence
+        KerasImportanceSelector(est, cv=2, n_repeats=2, random_state=0).fit(X, y)
+        out = capsys.readouterr()
+        assert out.out == "" and "%|" not in out.err
+        KerasImportanceSelector(est, cv=2, n_repeats=2, random_state=0, verbose=1).fit(
+            X, y
+        )
+        out = capsys.readouterr()
+        assert "%|" in out.err and "Epoch" not in out.out
+    finally:
+        keras.config.disable_interactive_logging()
