@@ -63,12 +63,8 @@ def demo_selector(random_state=0, epochs=20, cv=5, n_repeats=5, verbose=0):
 
 def importance_table(selector, feature_names=None):
     """Rows of (rank, name, importance, std, p-value, kept), best first."""
-    names = feature_names
-    if names is None:
-        names = getattr(selector, "feature_names_in_", None)
-    if names is None:
-        names = [f"x{i}" for i in range(selector.n_features_in_)]
-    kept = selector.get_support()
+    names = selector.group_names_ if feature_names is None else feature_names
+    kept = selector.group_support_
     order = np.argsort(-selector.feature_importances_, kind="stable")
     return [
         (

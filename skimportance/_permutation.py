@@ -205,6 +205,7 @@ def permuted_scores(
     *,
     rows=None,
     feature_axis=1,
+    block_shape=None,
     working_memory=1024,
     splittable=True,
     n_jobs=None,
@@ -233,6 +234,9 @@ def permuted_scores(
         Rows of X evaluated (None: all, in order).
     feature_axis : int
         Axis of X holding the features (numpy input only).
+    block_shape : tuple or None
+        Trailing shape each block is viewed as before the model sees it: X
+        of several axes is stacked flat (samples, product of the other axes).
     working_memory : float
         Budget, in MiB, for the stacked input block.
     splittable : bool
@@ -287,6 +291,11 @@ def permuted_scores(
         block_rows,
     )
 
+    def shape(block):
+        if block_shape is None:
+            return block
+        return block.reshape((-1,) + tuple(block_shape))
+
     def build(pieces, buf=None):
         if is_frame:
             return _build_block_frame(X_eval, pieces, seg_groups, seg_perms)
@@ -295,7 +304,7 @@ def permuted_scores(
         )
 
     def run(pieces):
-        block = build(pieces)
+        block = shape(build(pieces))
         return block, respond(block)
 
     scores = [None] * n_segments
@@ -328,7 +337,7 @@ def permuted_scores(
                 collect(pieces, block, responses)
                 del block, responses
         else:
-            _pipelined(tasks, build, respond, collect)
+            _pipelined(tasks, lambda p, b: shape(build(p, b)), respond, collect)
     else:
         # Blocks are built and predicted in parallel; each batch holds at most
         # n_workers blocks, which the budget was divided by.

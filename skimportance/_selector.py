@@ -36,6 +36,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from ._groups import FeatureLayout
 from ._permutation_importance import compute_importances
 from ._progress import Progress, quiet_training
 from ._responses import make_responder
@@ -162,6 +163,26 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         0 is silent, including what training prints (Keras' epoch logs);
         1 shows a progress bar over splits and permutations on stderr; 2 and
         more also let the estimator's own training logs through.
+    feature_groups : dict, list of lists, "correlated" or None, default=None
+        Measure and select groups of features together: ``{name: [columns]}``
+        or ``[[columns], ...]`` (indices along ``feature_axis`` or DataFrame
+        column names), or ``"correlated"`` to cluster features by absolute
+        Spearman correlation (average linkage, cut at
+        ``correlation_threshold``). A group's columns are permuted with the
+        same row permutation; selection keeps or drops whole groups. Features
+        in no group form groups of their own. Groups may overlap: each is
+        measured on its own, and a feature is kept if any group holding it is.
+        With groups, importances and p-values are per group (``group_names_``).
+    feature_axis : int or tuple of int, default=-1
+        For X with more than 2 axes, e.g. (samples, time steps, channels) for an
+        LSTM/GRU/Conv1D model: the axis of the features; a feature's whole
+        sequence is permuted across samples, in time order. ``transform``
+        drops features along that axis and keeps the others. ``1`` measures
+        time steps instead; ``(1, 2)`` each (time step, channel) cell (measured
+        only: no rectangular array can drop single cells, so ``transform``
+        refuses).
+    correlation_threshold : float, default=0.8
+        For ``feature_groups="correlated"``.
 
     Attributes
     ----------
@@ -189,7 +210,13 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     n_splits_ : int
         Number of splits measured.
     n_features_in_ : int
-        Number of features seen in ``fit``.
+        Number of features seen in ``fit`` (along ``feature_axis``).
+    group_names_ : list of str
+        Name of each measured group (the feature names without groups).
+    feature_groups_ : list of list of int
+        Feature indices of each measured group.
+    group_support_ : ndarray of bool of shape (n_groups,)
+        Which groups are kept.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the features, when X is a DataFrame with string columns.
 
@@ -232,6 +259,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         ],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
+        "feature_groups": [dict, list, tuple, StrOptions({"correlated"}), None],
+        "feature_axis": [Integral, tuple],
+        "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
     }
 
     def __init__(
@@ -251,6 +281,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         max_samples=1.0,
         batch_size=None,
         verbose=0,
+        feature_groups=None,
+        feature_axis=-1,
+        correlation_threshold=0.8,
     ):
         self.estimator = estimator
         self.scoring = scoring
@@ -266,6 +299,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self.max_samples = max_samples
         self.batch_size = batch_size
         self.verbose = verbose
+        self.feature_groups = feature_groups
+        self.feature_axis = feature_axis
+        self.correlation_threshold = correlation_threshold
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -355,6 +391,15 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self : object
         """
         X, y = self._validate_input(X, y)
+        layout = FeatureLayout(
+            X, self.feature_axis, self.feature_groups, self.correlation_threshold
+        )
+        self.x_ndim_ = 2 if hasattr(X, "iloc") else X.ndim
+        self.feature_axis_ = layout.axes
+        if self.x_ndim_ > 2:
+            self.n_features_in_ = layout.n_features
+        self.feature_groups_ = [list(g) for g in layout.groups]
+        self.group_names_ = list(layout.group_names)
         est_params, score_params = self._split_params(fit_params)
         sample_weight = score_params.get("sample_weight")
         kind = estimator_type(self.estimator)
@@ -390,7 +435,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
         importances, baselines = [], []
         scorer = None
-        n_segments = _n_features(X) * self.n_repeats
+        n_segments = len(layout.groups) * self.n_repeats
         progress = Progress(
             self.verbose, len(splits) * n_segments, "KerasImportanceSelector"
         )
@@ -429,6 +474,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 sample_weight=sw_test,
                 max_samples=max_samples,
                 batch_size=self.batch_size,
+                layout=layout,
                 progress=progress.update,
             )
             (name,) = results
@@ -477,6 +523,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     # ----------------------------------------------------------- selection
     def _mask_for(self, X=None):
+        """Mask over groups (one per feature without groups)."""
         max_features = self.max_features
         if callable(max_features):
             if X is None:
@@ -487,7 +534,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                     f"max_features callable returned {max_features!r}; an int >= 0 "
                     "was expected."
                 )
-        mask = support_mask(
+        return support_mask(
             self.feature_importances_,
             self.pvalues_,
             threshold=self.threshold,
@@ -495,13 +542,95 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             max_features=max_features,
             min_features_to_select=self.min_features_to_select,
         )
-        return mask
 
-    def _get_support_mask(self):
+    @property
+    def group_support_(self):
+        """Which groups are kept (one per feature when there are no groups)."""
         check_is_fitted(self, "feature_importances_")
         if callable(self.max_features):
             return self._support_at_fit
         return self._mask_for()
+
+    def _get_support_mask(self):
+        groups = self.group_support_
+        mask = np.zeros(self.n_features_in_, dtype=bool)
+        for keep, members in zip(groups, self.feature_groups_):
+            if keep:
+                mask[members] = True
+        return mask
+
+    # ------------------------------------------------ N-D transform
+    def _check_nd(self, X):
+        allow_nan = get_tags(self).input_tags.allow_nan
+        X = check_array(
+            X,
+            dtype=None,
+            allow_nd=True,
+            input_name="X",
+            estimator=self,
+            ensure_all_finite="allow-nan" if allow_nan else True,
+        )
+        if X.ndim != self.x_ndim_:
+            raise ValueError(
+                f"X has {X.ndim} dimensions, but {type(self).__name__} was fitted "
+                f"on {self.x_ndim_}."
+            )
+        if len(self.feature_axis_) != 1:
+            raise ValueError(
+                f"feature_axis={self.feature_axis!r} measures cells across several "
+                "axes; no rectangular array can drop single cells, so there is "
+                "nothing to transform. Use one axis to select."
+            )
+        axis = self.feature_axis_[0]
+        if X.shape[axis] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[axis]} features along axis {axis}, but "
+                f"{type(self).__name__} is expecting {self.n_features_in_}."
+            )
+        return X, axis
+
+    def transform(self, X):
+        """Keep the selected features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or with more axes
+            For N-D input, features are dropped along ``feature_axis`` and the
+            other axes are kept.
+
+        Returns
+        -------
+        X_selected : array-like
+        """
+        check_is_fitted(self, "feature_importances_")
+        if getattr(self, "x_ndim_", 2) == 2:
+            return super().transform(X)
+        X, axis = self._check_nd(X)
+        return np.take(X, np.flatnonzero(self.get_support()), axis=axis)
+
+    def inverse_transform(self, X):
+        """Put the kept features back in place, zeros for the dropped ones.
+
+        Parameters
+        ----------
+        X : array-like with the selected features
+
+        Returns
+        -------
+        X_original : array-like
+        """
+        check_is_fitted(self, "feature_importances_")
+        if getattr(self, "x_ndim_", 2) == 2:
+            return super().inverse_transform(X)
+        X = np.asarray(X)
+        axis = self.feature_axis_[0]
+        shape = list(X.shape)
+        shape[axis] = self.n_features_in_
+        out = np.zeros(shape, dtype=X.dtype)
+        index = [slice(None)] * X.ndim
+        index[axis] = np.flatnonzero(self.get_support())
+        out[tuple(index)] = X
+        return out
 
     @property
     def threshold_(self):
@@ -580,10 +709,6 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def classes_(self):
         """Classes of ``estimator_``."""
         return self.estimator_.classes_
-
-
-def _n_features(X):
-    return X.shape[1]
 
 
 def _is_missing(y):

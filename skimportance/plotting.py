@@ -59,7 +59,8 @@ class PermutationImportanceDisplay:
         ----------
         selector : fitted KerasImportanceSelector
         feature_names : list of str, default=None
-            Defaults to ``selector.feature_names_in_`` or ``x0, x1, ...``.
+            One per measured feature or group; defaults to
+            ``selector.group_names_`` (the feature names without groups).
         kind : {"box", "bar"}, default="box"
             Box plot of all values, or bars of the mean with a standard
             deviation error bar.
@@ -75,14 +76,12 @@ class PermutationImportanceDisplay:
 
         check_is_fitted(selector, "feature_importances_")
         if feature_names is None:
-            feature_names = getattr(selector, "feature_names_in_", None)
-        if feature_names is None:
-            feature_names = [f"x{i}" for i in range(selector.importances_.shape[0])]
+            feature_names = getattr(selector, "group_names_", None)
         scoring = getattr(selector, "scoring_", None)
         display = cls(
             selector.importances_,
             feature_names,
-            kept=selector.get_support(),
+            kept=selector.group_support_,
             threshold=selector.threshold_,
             scoring=scoring if isinstance(scoring, str) else None,
         )
