@@ -7,6 +7,7 @@ wrappers repaired for scikit-learn >= 1.6.
 """
 
 from . import _eli5
+from ._groups import groups_from_column_transformer
 from ._permutation_importance import permutation_importance
 from ._selector import KerasImportanceSelector
 
@@ -14,4 +15,9 @@ _eli5.install()  # eli5.explain_weights(selector) works, eli5 is not imported
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["KerasImportanceSelector", "permutation_importance", "__version__"]
+__all__ = [
+    "KerasImportanceSelector",
+    "groups_from_column_transformer",
+    "permutation_importance",
+    "__version__",
+]

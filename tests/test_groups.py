@@ -10,8 +10,12 @@ from sklearn.metrics import get_scorer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from skimportance import KerasImportanceSelector, permutation_importance
-from skimportance._groups import correlated_groups, groups_from_column_transformer
+from skimportance import (
+    KerasImportanceSelector,
+    groups_from_column_transformer,
+    permutation_importance,
+)
+from skimportance._groups import correlated_groups
 from skimportance._permutation import draw_permutations
 
 
