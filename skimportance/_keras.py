@@ -19,7 +19,7 @@ import weakref
 
 import numpy as np
 
-from ._scoring import estimator_type
+from ._scoring import estimator_type, tags_for
 
 #: bytes of input per compiled call when ``batch_size`` is None. Measured on the
 #: reference MLP (50 float32 inputs, 2 cores): 8,192 rows per call 0.47 s for
@@ -182,16 +182,7 @@ class SavedKerasModel:
         return True
 
     def __sklearn_tags__(self):
-        from sklearn.utils import Tags
-        from sklearn.utils._tags import ClassifierTags, RegressorTags, TargetTags
-
-        clf = self.classes_ is not None
-        return Tags(
-            estimator_type="classifier" if clf else "regressor",
-            target_tags=TargetTags(required=True),
-            classifier_tags=ClassifierTags() if clf else None,
-            regressor_tags=None if clf else RegressorTags(),
-        )
+        return tags_for(self._estimator_type)
 
     def fit(self, X, y=None):
         """Already trained: does nothing (the model is measured as it is)."""

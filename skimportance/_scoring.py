@@ -91,6 +91,16 @@ def estimator_type(estimator):
 # --------------------------------------------------------------------------
 # the stand-in estimator handed to scikit-learn scorers
 # --------------------------------------------------------------------------
+def tags_for(kind):
+    """Estimator tags of a fitted "classifier", "regressor" or unknown (None)."""
+    return Tags(
+        estimator_type=kind,
+        target_tags=TargetTags(required=True),
+        classifier_tags=ClassifierTags() if kind == "classifier" else None,
+        regressor_tags=RegressorTags() if kind == "regressor" else None,
+    )
+
+
 class _ResponseProxy:
     """Answer a scorer's calls from precomputed responses.
 
@@ -107,14 +117,7 @@ class _ResponseProxy:
         self._record = record
 
     def __sklearn_tags__(self):
-        kind = self._responder.estimator_type
-        tags = Tags(
-            estimator_type=kind,
-            target_tags=TargetTags(required=True),
-            classifier_tags=ClassifierTags() if kind == "classifier" else None,
-            regressor_tags=RegressorTags() if kind == "regressor" else None,
-        )
-        return tags
+        return tags_for(self._responder.estimator_type)
 
     def __sklearn_is_fitted__(self):
         return True
