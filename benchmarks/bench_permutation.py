@@ -86,14 +86,26 @@ def main(argv=None):
     parser.add_argument("--n-repeats", type=int, default=5)
     parser.add_argument("--hidden", type=int, nargs="+", default=[64, 32])
     parser.add_argument("--scoring", default="neg_log_loss")
-    parser.add_argument("--repeats", type=int, default=5,
-                        help="timing repeats of the fast methods (median)")
-    parser.add_argument("--slow-repeats", type=int, default=1,
-                        help="timing repeats of sklearn and eli5 (median)")
-    parser.add_argument("--skip-slow", action="store_true",
-                        help="do not time sklearn and eli5")
-    parser.add_argument("--quick", action="store_true",
-                        help="small smoke configuration (used by the tests)")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=5,
+        help="timing repeats of the fast methods (median)",
+    )
+    parser.add_argument(
+        "--slow-repeats",
+        type=int,
+        default=1,
+        help="timing repeats of sklearn and eli5 (median)",
+    )
+    parser.add_argument(
+        "--skip-slow", action="store_true", help="do not time sklearn and eli5"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small smoke configuration (used by the tests)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.quick:
@@ -104,32 +116,38 @@ def main(argv=None):
 
     keras.utils.set_random_seed(args.seed)
     X, y = make_classification(
-        n_samples=2 * args.n_rows, n_features=args.n_features,
-        n_informative=max(2, args.n_features // 5), n_redundant=0,
+        n_samples=2 * args.n_rows,
+        n_features=args.n_features,
+        n_informative=max(2, args.n_features // 5),
+        n_redundant=0,
         random_state=args.seed,
     )
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
     )
     clf = KerasClassifier(
-        build_model, model__hidden=tuple(args.hidden), epochs=5, batch_size=64,
+        build_model,
+        model__hidden=tuple(args.hidden),
+        epochs=5,
+        batch_size=64,
         verbose=0,
     ).fit(X_train, y_train)
-    kw = dict(scoring=args.scoring, n_repeats=args.n_repeats,
-              random_state=args.seed)
+    kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
 
     rows = []
     # warm-up (tracing) is excluded from every method's timing alike
     permutation_importance(clf, X_test[:50], y_test[:50], **{**kw, "n_repeats": 1})
-    t_ski, ours = timed(lambda: permutation_importance(clf, X_test, y_test, **kw),
-                        args.repeats)
+    t_ski, ours = timed(
+        lambda: permutation_importance(clf, X_test, y_test, **kw), args.repeats
+    )
     rows.append(("skimportance.permutation_importance", t_ski))
     results = {"skimportance": ours.importances_mean}
 
     if not args.skip_slow:
         clf.predict_proba(X_test[:10])
-        t_sk, theirs = timed(lambda: sk_pi(clf, X_test, y_test, **kw),
-                             args.slow_repeats)
+        t_sk, theirs = timed(
+            lambda: sk_pi(clf, X_test, y_test, **kw), args.slow_repeats
+        )
         rows.append(("sklearn.inspection.permutation_importance", t_sk))
         results["sklearn"] = theirs.importances_mean
         max_diff = float(np.max(np.abs(theirs.importances - ours.importances)))
@@ -138,8 +156,11 @@ def main(argv=None):
 
             def run_eli5():
                 return PermutationImportance(
-                    clf, scoring=args.scoring, n_iter=args.n_repeats,
-                    random_state=args.seed, cv="prefit",
+                    clf,
+                    scoring=args.scoring,
+                    n_iter=args.n_repeats,
+                    random_state=args.seed,
+                    cv="prefit",
                 ).fit(X_test, y_test)
 
             with warnings.catch_warnings():
@@ -151,18 +172,24 @@ def main(argv=None):
             print("eli5 is not installed: its row is left out")
 
     n_total = args.n_features * args.n_repeats * args.n_rows
-    t_floor, t_predict, _ = forward_floor(clf.model_, X_test, args.n_features,
-                                          args.n_repeats)
+    t_floor, t_predict, _ = forward_floor(
+        clf.model_, X_test, args.n_features, args.n_repeats
+    )
     rows.append(("floor: one compiled forward pass over all permuted rows", t_floor))
     rows.append(("Keras model.predict over all permuted rows", t_predict))
 
-    print(f"\nWorkload: {args.n_features} features, MLP {args.n_features}->"
-          f"{'->'.join(map(str, args.hidden))}->1, {args.n_rows} held-out rows, "
-          f"n_repeats={args.n_repeats}, scoring={args.scoring!r}: "
-          f"{n_total:,} permuted rows.")
-    print(f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}; "
-          f"skimportance {skimportance.__version__}, scikit-learn {sklearn.__version__}, "
-          f"Keras {keras.__version__}.\n")
+    print(
+        f"\nWorkload: {args.n_features} features, MLP {args.n_features}->"
+        f"{'->'.join(map(str, args.hidden))}->1, {args.n_rows} held-out rows, "
+        f"n_repeats={args.n_repeats}, scoring={args.scoring!r}: "
+        f"{n_total:,} permuted rows."
+    )
+    print(
+        f"Machine: {os.cpu_count()} cores, "
+        f"{platform.processor() or platform.machine()}; "
+        f"skimportance {skimportance.__version__}, scikit-learn {sklearn.__version__}, "
+        f"Keras {keras.__version__}.\n"
+    )
     print("| method | median seconds | x skimportance | x floor |")
     print("|---|---:|---:|---:|")
     for name, t in rows:
@@ -170,8 +197,10 @@ def main(argv=None):
 
     print("\nAgreement of mean importances:")
     if "sklearn" in results:
-        print(f"- skimportance vs sklearn (same permutations): max |diff| of all "
-              f"importances = {max_diff:.2e}")
+        print(
+            f"- skimportance vs sklearn (same permutations): max |diff| of all "
+            f"importances = {max_diff:.2e}"
+        )
         assert max_diff < 1e-4, "skimportance and sklearn disagree"
     for other in ("sklearn", "eli5"):
         if other in results:

@@ -1,0 +1,42 @@
+"""The benchmarks keep working: each runs on a tiny configuration."""
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+
+def test_bench_permutation_quick(capsys):
+    import bench_permutation
+
+    rows = dict(bench_permutation.main(["--quick", "--repeats", "1"]))
+    out = capsys.readouterr().out
+    assert "max |diff| of all importances" in out
+    assert set(rows) >= {
+        "skimportance.permutation_importance",
+        "sklearn.inspection.permutation_importance",
+        "eli5 PermutationImportance(cv='prefit')",
+    }
+    assert all(t > 0 for t in rows.values())
+
+
+def test_bench_truth_quick(capsys):
+    import bench_truth
+
+    rows = bench_truth.main(["--quick"])
+    out = capsys.readouterr().out
+    datasets = {r[0] for r in rows}
+    assert len(datasets) == 5
+    assert len(rows) == 5 * len(bench_truth.METHODS)
+    # methods that cannot take a dataset are reported as such, not dropped
+    sequence = {r[1]: r for r in rows if "GRU" in r[0]}
+    assert sequence["eli5 PermutationImportance (held-out)"][7] == (
+        "eli5 cannot take 3-D input"
+    )
+    assert sequence["skimportance KerasImportanceSelector (defaults)"][5] is not None
+    for r in rows:
+        assert r[5] is None or 0.0 <= r[5] <= 1.0
+    friedman = [r for r in rows if "Friedman" in r[0] and r[2] is not None]
+    assert friedman  # Spearman against the true ranking where one exists
+    assert "Mean F1 over the datasets" in out
