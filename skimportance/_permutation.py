@@ -18,7 +18,7 @@ and scores every segment.
 import math
 
 import numpy as np
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.random import sample_without_replacement
 
@@ -105,12 +105,6 @@ def _plan(
         for s in range(n_segments)
         for start in range(0, n_rows, rows_fit)
     ]
-
-
-def _take_rows(X, rows):
-    if hasattr(X, "iloc"):
-        return X.iloc[rows]
-    return X[rows]
 
 
 class _Buffer:
@@ -262,7 +256,7 @@ def permuted_scores(
         One entry per (group, repeat), ordered group-major: the score for
         group ``g`` and repeat ``r`` is at ``g * n_repeats + r``.
     """
-    X_eval = X if rows is None else _take_rows(X, rows)
+    X_eval = X if rows is None else _safe_indexing(X, rows, axis=0)
     is_frame = hasattr(X_eval, "iloc")
     if not is_frame:
         if block_dtype is not None and X_eval.dtype != block_dtype:

@@ -13,7 +13,7 @@ A responder has:
 import numpy as np
 
 from ._keras import KerasResponder, fast_path_applies
-from ._scoring import RESPONSE_METHODS, _final_estimator, estimator_type
+from ._scoring import RESPONSE_METHODS, _final_estimator, _unfreeze, estimator_type
 
 __all__ = ["make_responder"]
 
@@ -53,14 +53,6 @@ class PipelineResponder:
         return self.final.block_rows(row_nbytes)
 
 
-def _unfreeze(estimator):
-    while type(estimator).__name__ == "FrozenEstimator" and hasattr(
-        estimator, "estimator"
-    ):
-        estimator = estimator.estimator
-    return estimator
-
-
 def make_responder(estimator, batch_size=None, fast=True):
     """The fastest responder that gives the estimator's own responses.
 
@@ -78,7 +70,7 @@ def make_responder(estimator, batch_size=None, fast=True):
         responder.estimator = estimator
         return responder
     if fast and hasattr(inner, "steps") and len(inner.steps) > 1:
-        final = _unfreeze(_final_estimator(inner))
+        final = _final_estimator(inner)
         if fast_path_applies(final):
             return PipelineResponder(inner, KerasResponder(final, batch_size))
     return EstimatorResponder(estimator)

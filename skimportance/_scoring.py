@@ -45,19 +45,20 @@ RESPONSE_METHODS = ("predict", "predict_proba", "decision_function")
 # --------------------------------------------------------------------------
 # task detection that survives scikeras' lost estimator tags
 # --------------------------------------------------------------------------
+def _unfreeze(estimator):
+    """The estimator inside any ``FrozenEstimator`` wrappers."""
+    while type(estimator).__name__ == "FrozenEstimator" and hasattr(
+        estimator, "estimator"
+    ):
+        estimator = estimator.estimator
+    return estimator
+
+
 def _final_estimator(estimator):
     """The estimator that makes the predictions (last Pipeline step, unfrozen)."""
-    seen = 0
-    while seen < 20:
-        seen += 1
-        if hasattr(estimator, "steps") and hasattr(estimator, "_final_estimator"):
-            estimator = estimator._final_estimator
-        elif type(estimator).__name__ == "FrozenEstimator" and hasattr(
-            estimator, "estimator"
-        ):
-            estimator = estimator.estimator
-        else:
-            break
+    estimator = _unfreeze(estimator)
+    while hasattr(estimator, "steps") and hasattr(estimator, "_final_estimator"):
+        estimator = _unfreeze(estimator._final_estimator)
     return estimator
 
 
