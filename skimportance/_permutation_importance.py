@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
+from ._first_layer import first_layer_updater
 from ._groups import FeatureLayout
 from ._keras import KerasResponder
 from ._permutation import draw_permutations, permuted_scores
@@ -47,7 +48,7 @@ def compute_importances(
     max_samples=None,
     batch_size=None,
     layout=None,
-    fast=True,
+    inference="auto",
     progress=None,
 ):
     """Permutation importance on validated input; shared by the selector.
@@ -68,7 +69,9 @@ def compute_importances(
     groups = layout.flat_groups()
 
     scorers, multimetric = resolve_scoring(estimator, scoring)
-    responder = make_responder(estimator, batch_size=batch_size, fast=fast)
+    responder = make_responder(
+        estimator, batch_size=batch_size, fast=inference != "predict"
+    )
 
     rows, perms = draw_permutations(random_seed, n_samples, n_repeats, max_samples)
     y_eval = y if rows is None or y is None else _safe_indexing(y, rows, axis=0)
@@ -90,6 +93,20 @@ def compute_importances(
             return responder(block, methods, trusted=True)
         return responder(block, methods)
 
+    updater = None
+    if (
+        inference == "auto"
+        and methods
+        and trusted
+        and not segments.needs_rows
+        and responder.block_dtype is not None
+        and not hasattr(X_flat, "iloc")
+        and block_shape is None
+    ):
+        X_eval = X_flat if rows is None else X_flat[rows]
+        X_eval = np.asarray(X_eval, dtype=responder.block_dtype)
+        updater = first_layer_updater(responder, X_eval, methods)
+
     scores = permuted_scores(
         respond,
         segments,
@@ -104,6 +121,7 @@ def compute_importances(
         block_dtype=responder.block_dtype,
         response_nbytes=response_nbytes(responder, methods),
         block_rows=block_rows(responder, X_flat),
+        respond_pieces=updater,
         progress=progress,
     )
     results = {}
@@ -148,6 +166,7 @@ def compute_importances(
         "feature_groups": [dict, list, tuple, StrOptions({"correlated"}), None],
         "feature_axis": [Integral, tuple],
         "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
+        "inference": [StrOptions({"auto", "batched", "predict"})],
     },
     prefer_skip_nested_validation=True,
 )
@@ -166,6 +185,7 @@ def permutation_importance(
     feature_groups=None,
     feature_axis=-1,
     correlation_threshold=0.8,
+    inference="auto",
 ):
     """Permutation importance, with the numbers of scikit-learn's, much faster.
 
@@ -224,6 +244,16 @@ def permutation_importance(
     correlation_threshold : float, default=0.8
         For ``feature_groups="correlated"``: features linked at this absolute
         Spearman correlation or above share a group.
+    inference : {"auto", "batched", "predict"}, default="auto"
+        How the model answers for the permuted rows; results agree to float
+        tolerance, only speed differs. ``"auto"``: when a Keras model's input
+        feeds a Dense layer (possibly after per-feature layers such as
+        ``Normalization``), exact first-layer updates: the pre-activations of
+        the unpermuted rows are computed once and a permuted column adds a
+        rank-1 term, so the first matmul is skipped; other Keras models get
+        compiled batches of stacked permuted copies. ``"batched"``: compiled
+        batches only (turns first-layer updates off). ``"predict"``: the
+        estimator's public methods on stacked blocks (Keras ``predict`` path).
 
     Returns
     -------
@@ -273,6 +303,7 @@ def permutation_importance(
         max_samples=max_samples,
         batch_size=batch_size,
         layout=layout,
+        inference=inference,
     )
     if feature_groups is not None:
         for bunch in results.values():

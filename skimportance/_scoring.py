@@ -241,6 +241,22 @@ def _float_dtype(*arrays):
     return np.result_type(*floats) if floats else np.dtype(np.float64)
 
 
+_LAST_Y = [None]  # (y, (n_classes, true class indices)) of the last call
+
+
+def _true_class_index(y):
+    """Number of classes of y and the index of each row's class (cached for
+    the last y: every block of a run is scored against the same y; the cache
+    entry is one tuple, replaced whole, so threads cannot mix entries)."""
+    cached = _LAST_Y[0]
+    if cached is None or cached[0] is not y:
+        classes = LabelBinarizer().fit(y).classes_
+        index = np.searchsorted(classes, np.asarray(y))
+        cached = (y, (classes.shape[0], index))
+        _LAST_Y[0] = cached
+    return cached[1]
+
+
 def _vec_log_loss(y, P, sample_weight):
     """scikit-learn's log_loss for each of the k segments of P (k, n[, c]).
 
@@ -253,11 +269,9 @@ def _vec_log_loss(y, P, sample_weight):
         P = P.astype(np.float64)
     if P.max() > 1 or P.min() < 0:
         return None
-    lb = LabelBinarizer().fit(y)
-    n_classes = lb.classes_.shape[0]
+    n_classes, true_idx = _true_class_index(y)
     if n_classes < 2:
         return None
-    true_idx = np.searchsorted(lb.classes_, np.asarray(y))
     one = P.dtype.type(1)
     if P.ndim == 3 and P.shape[2] == 1:
         P = P[:, :, 0]

@@ -183,6 +183,10 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         refuses).
     correlation_threshold : float, default=0.8
         For ``feature_groups="correlated"``.
+    inference : {"auto", "batched", "predict"}, default="auto"
+        How the model answers for permuted rows; see
+        :func:`skimportance.permutation_importance`. ``"batched"`` turns the
+        exact first-layer updates of Dense-first Keras models off.
 
     Attributes
     ----------
@@ -262,6 +266,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         "feature_groups": [dict, list, tuple, StrOptions({"correlated"}), None],
         "feature_axis": [Integral, tuple],
         "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
+        "inference": [StrOptions({"auto", "batched", "predict"})],
     }
 
     def __init__(
@@ -284,6 +289,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         feature_groups=None,
         feature_axis=-1,
         correlation_threshold=0.8,
+        inference="auto",
     ):
         self.estimator = estimator
         self.scoring = scoring
@@ -302,6 +308,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self.feature_groups = feature_groups
         self.feature_axis = feature_axis
         self.correlation_threshold = correlation_threshold
+        self.inference = inference
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -475,6 +482,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 max_samples=max_samples,
                 batch_size=self.batch_size,
                 layout=layout,
+                inference=self.inference,
                 progress=progress.update,
             )
             (name,) = results

@@ -261,9 +261,9 @@ def test_fast_path_equals_public_methods(scikeras_multiclass, multiclass_data):
             scoring=["neg_log_loss", "accuracy"],
             n_repeats=2,
             random_seed=5,
-            fast=fast,
+            inference=inference,
         )[0]
-        for fast in (True, False)
+        for inference in ("auto", "predict")
     ]
     assert_same(results[1], results[0], rtol=1e-5, atol=1e-6)
 

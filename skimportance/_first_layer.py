@@ -1,0 +1,273 @@
+"""Exact first-layer updates for Keras models whose input feeds a Dense layer.
+
+Permuting column ``j`` changes only column ``j`` of the input. When the first
+operation of the network on its input is a Dense layer, the pre-activations of
+a permuted row differ from the unpermuted ones by a rank-1 term::
+
+    z_perm = z + (x_perm[j] - x[j]) * W[j, :]
+
+(rank k for a group of k columns). ``z = x @ W + b`` is computed once; every
+permuted segment then costs that update, the Dense activation and the rest of
+the network: the first matmul, and the stacking of permuted copies of X, are
+skipped. The activation is applied after the update, so a non-linear first
+layer is handled exactly.
+
+Layers between the input and that Dense layer which act on each feature alone
+(``Normalization``, ``Rescaling``, ``BatchNormalization`` at inference, and
+dropout and noise layers, inactive at inference) are applied to X once:
+permuting the rows of a column commutes with them.
+
+A model qualifies only if its graph is exactly that (single input of shape
+(samples, features), each tensor up to the Dense layer used by one layer only,
+a float32 unquantised Dense layer, the rest of the model a function of the
+Dense layer's output alone). Before use, the split model is checked against
+the whole model on a few rows, unpermuted and with a permuted column. Anything
+else is left to the plain batched path.
+"""
+
+import weakref
+
+import numpy as np
+
+__all__ = ["first_layer_updater"]
+
+#: bytes of first-layer pre-activations per compiled call (see _keras)
+UPDATE_BATCH_BYTES = 64 * 2**20
+MIN_ROWS, MAX_ROWS = 1024, 262144
+PROBE_ROWS = 256
+
+
+def _separable_types():
+    import keras
+
+    layers = keras.layers
+    return (
+        layers.Normalization,
+        layers.Rescaling,
+        layers.BatchNormalization,
+        layers.Dropout,
+        layers.GaussianNoise,
+        layers.GaussianDropout,
+        layers.AlphaDropout,
+        layers.Identity,
+    )
+
+
+def _is_separable(layer):
+    """Whether ``layer``, at inference on (samples, features), acts on each
+    feature alone (the same function of one column for every row)."""
+    import keras
+
+    if type(layer) not in _separable_types():
+        return False
+    if type(layer) is keras.layers.BatchNormalization:
+        return layer.axis in (-1, 1)
+    return True
+
+
+def _is_plain_dense(layer):
+    import keras
+
+    return (
+        type(layer) is keras.layers.Dense
+        and getattr(layer, "quantization_mode", None) is None
+        and layer.compute_dtype == "float32"
+        and np.dtype(layer.kernel.dtype) == np.float32
+    )
+
+
+def split_model(model):
+    """``(prefix layers, first Dense layer, rest)`` or None.
+
+    ``rest`` is a Keras model from the Dense layer's output to the model's
+    output, or None when the Dense layer's output is the model's output.
+    """
+    import keras
+
+    try:
+        inputs, outputs = model.inputs, model.outputs
+    except (AttributeError, ValueError):
+        return None
+    if not inputs or not outputs or len(inputs) != 1 or len(outputs) != 1:
+        return None
+    if len(inputs[0].shape) != 2:
+        return None
+    layers = model.layers
+    tensor, prefix = inputs[0], []
+    while True:
+        users = [
+            (layer, node)
+            for layer in layers
+            for node in getattr(layer, "_inbound_nodes", ())
+            if any(t is tensor for t in node.input_tensors)
+        ]
+        if len(users) != 1:
+            return None
+        layer, node = users[0]
+        if len(node.input_tensors) != 1 or len(node.output_tensors) != 1:
+            return None
+        if type(layer) is keras.layers.Dense:
+            break
+        if not _is_separable(layer):
+            return None
+        prefix.append(layer)
+        tensor = node.output_tensors[0]
+    if not _is_plain_dense(layer):
+        return None
+    dense_out = node.output_tensors[0]
+    if dense_out is outputs[0]:
+        return prefix, layer, None
+    try:
+        rest = keras.Model(dense_out, outputs[0])
+    except Exception:  # not a function of the Dense output alone
+        return None
+    return prefix, layer, rest
+
+
+class _Compiled:
+    """The compiled halves of a split model (traced once per model)."""
+
+    def __init__(self, prefix, dense, rest, n_features):
+        import tensorflow as tf
+
+        units = dense.units
+        x_spec = tf.TensorSpec((None, n_features), tf.float32)
+
+        @tf.function(input_signature=[x_spec], reduce_retracing=True)
+        def first(x):
+            for layer in prefix:
+                x = layer(x, training=False)
+            z = tf.matmul(x, dense.kernel)
+            if dense.bias is not None:
+                z = z + dense.bias
+            return x, z
+
+        def finish(z):
+            z = tf.reshape(z, (-1, units))
+            if dense.activation is not None:
+                z = dense.activation(z)
+            return z if rest is None else rest(z, training=False)
+
+        z0_spec = tf.TensorSpec((None, units), tf.float32)
+        delta_spec = tf.TensorSpec((None, None, None), tf.float32)
+        w_spec = tf.TensorSpec((None, None, units), tf.float32)
+
+        @tf.function(input_signature=[z0_spec, delta_spec, w_spec])
+        def rank_one(z0, delta, w):
+            # (1, n, units) + (S, n, 1) * (S, 1, units)
+            return finish(z0[None] + delta * w)
+
+        @tf.function(input_signature=[z0_spec, delta_spec, w_spec])
+        def rank_k(z0, delta, w):
+            # (1, n, units) + (S, n, k) @ (S, k, units)
+            return finish(z0[None] + tf.matmul(delta, w))
+
+        self.first, self.rank_one, self.rank_k = first, rank_one, rank_k
+        self.dense = dense
+        self.verified = False  # checked against the whole model on a probe
+
+
+# model -> _Compiled or False (does not qualify)
+_SPLITS = weakref.WeakKeyDictionary()
+
+
+def _compiled_split(model, n_features):
+    if model not in _SPLITS:
+        parts = split_model(model)
+        _SPLITS[model] = False if parts is None else _Compiled(*parts, n_features)
+    return _SPLITS[model] or None
+
+
+class FirstLayerUpdater:
+    """Responses of permuted segments through first-layer updates.
+
+    Called by the engine in place of stacking permuted copies of X; see
+    :func:`skimportance._permutation.permuted_scores`.
+    """
+
+    def __init__(self, responder, compiled, X_eval, methods, kernel):
+        self.responder = responder
+        self.compiled = compiled
+        self.methods = methods
+        x, z0 = compiled.first(X_eval)
+        # columns of the transformed X, contiguous, for the permuted gathers
+        self.columns = np.ascontiguousarray(np.asarray(x).T)
+        self.z0 = z0
+        self.kernel = kernel
+        self.units = kernel.shape[1]
+        self.row_nbytes = 4 * self.units
+        if responder.batch_size:
+            self.block_rows = responder.batch_size
+        else:
+            self.block_rows = int(
+                np.clip(UPDATE_BATCH_BYTES // self.row_nbytes, MIN_ROWS, MAX_ROWS)
+            )
+
+    def raw(self, pieces, seg_groups, seg_perms):
+        """Raw model outputs of the stacked permuted copies of ``pieces``."""
+        import tensorflow as tf
+
+        n = pieces[0][2] - pieces[0][1]
+        k = max(len(seg_groups[s]) for s, _, _ in pieces)
+        delta = np.zeros((len(pieces), n, k), dtype=np.float32)
+        w = np.zeros((len(pieces), k, self.units), dtype=np.float32)
+        for i, (s, start, stop) in enumerate(pieces):
+            group = seg_groups[s]
+            perm = seg_perms[s][start:stop]
+            for c, col in enumerate(group):
+                column = self.columns[col]
+                np.subtract(column[perm], column[start:stop], out=delta[i, :, c])
+            w[i, : len(group)] = self.kernel[group]
+        start, stop = pieces[0][1], pieces[0][2]
+        z0 = self.z0 if stop - start == self.z0.shape[0] else self.z0[start:stop]
+        fn = self.compiled.rank_one if k == 1 else self.compiled.rank_k
+        return np.asarray(fn(z0, tf.constant(delta), tf.constant(w)))
+
+    def __call__(self, pieces, seg_groups, seg_perms):
+        raw = self.raw(pieces, seg_groups, seg_perms)
+        return {m: self.responder._decode(raw, m) for m in self.methods}
+
+    def agrees(self, X_eval):
+        """Whether the split model gives the whole model's outputs on a probe:
+        the first rows unpermuted, and with their first column reversed."""
+        m = min(len(X_eval), PROBE_ROWS)
+        perm = np.arange(m)[::-1].copy()
+        X_perm = X_eval[:m].copy()
+        X_perm[:, 0] = X_perm[perm, 0]
+        expected = self.responder.raw(np.concatenate([X_eval[:m], X_perm]))
+        pieces = [(0, 0, m), (1, 0, m)]
+        got = self.raw(pieces, [[0], [0]], [np.arange(m), perm])
+        if got.shape != expected.shape:
+            return False
+        scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+        return bool(np.allclose(got, expected, rtol=1e-4, atol=1e-5 * scale))
+
+
+def first_layer_updater(responder, X_eval, methods):
+    """A :class:`FirstLayerUpdater` for the responder's model, or None.
+
+    Parameters
+    ----------
+    responder : KerasResponder
+    X_eval : ndarray of shape (n_evaluated, n_features)
+        The evaluated rows, already validated, in the model's input dtype.
+    methods : tuple of str
+        Response methods wanted.
+    """
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return None
+    if X_eval.ndim != 2 or X_eval.dtype != np.float32 or len(X_eval) == 0:
+        return None
+    compiled = _compiled_split(responder.model, X_eval.shape[1])
+    if compiled is None:
+        return None
+    kernel = np.asarray(compiled.dense.kernel, dtype=np.float32)
+    updater = FirstLayerUpdater(responder, compiled, X_eval, methods, kernel)
+    if not compiled.verified:  # once per model: its graph does not change
+        if not updater.agrees(X_eval):
+            _SPLITS[responder.model] = False
+            return None
+        compiled.verified = True
+    return updater

@@ -1,0 +1,202 @@
+"""Exact first-layer updates: same importances as the plain batched path."""
+
+import keras
+import numpy as np
+import pytest
+
+from skimportance import KerasImportanceSelector, permutation_importance
+from skimportance._first_layer import first_layer_updater, split_model
+from skimportance._keras import KerasResponder, SavedKerasModel
+
+GROUPS = {"ab": [0, 1], "c": [2], "bde": [1, 3, 4]}  # overlapping, sizes 1-3
+
+
+def _compile_fit(inputs, outputs, X, y, loss):
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss)
+    model.fit(X, y, epochs=3, batch_size=64, verbose=0)
+    return model
+
+
+def normalization_tanh(X, y):
+    """Normalization before a first Dense layer with a non-linear activation."""
+    inp = keras.Input((X.shape[1],))
+    norm = keras.layers.Normalization()
+    norm.adapt(X * 3.0 + 1.0)  # not the identity on X
+    h = keras.layers.Dense(8, activation="tanh")(norm(inp))
+    out = keras.layers.Dense(1, activation="sigmoid")(h)
+    return _compile_fit(inp, out, X, y, "binary_crossentropy")
+
+
+def per_feature_prefix_residual(X, y):
+    """Rescaling, BatchNormalization and Dropout before the Dense layer, and
+    a residual connection after it (the rest is not a chain)."""
+    inp = keras.Input((X.shape[1],))
+    x = keras.layers.Rescaling(0.5, offset=0.25)(inp)
+    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.Dropout(0.3)(x)
+    h = keras.layers.Dense(8, activation="relu")(x)
+    h2 = keras.layers.Dense(8, activation="relu")(h)
+    out = keras.layers.Dense(1, activation="sigmoid")(keras.layers.Add()([h, h2]))
+    return _compile_fit(inp, out, X, y, "binary_crossentropy")
+
+
+def dense_is_output(X, y):
+    """Logistic regression: the first Dense layer is the whole network."""
+    inp = keras.Input((X.shape[1],))
+    out = keras.layers.Dense(1, activation="sigmoid")(inp)
+    return _compile_fit(inp, out, X, y, "binary_crossentropy")
+
+
+def conv1d_first(X, y):
+    inp = keras.Input((X.shape[1],))
+    x = keras.layers.Reshape((X.shape[1], 1))(inp)
+    x = keras.layers.Conv1D(4, 3, activation="relu")(x)
+    out = keras.layers.Dense(1, activation="sigmoid")(keras.layers.Flatten()(x))
+    return _compile_fit(inp, out, X, y, "binary_crossentropy")
+
+
+def input_skips_dense(X, y):
+    """The input also reaches the output past the first Dense layer."""
+    inp = keras.Input((X.shape[1],))
+    h = keras.layers.Dense(8, activation="relu")(inp)
+    both = keras.layers.Concatenate()([h, inp])
+    out = keras.layers.Dense(1, activation="sigmoid")(both)
+    return _compile_fit(inp, out, X, y, "binary_crossentropy")
+
+
+def layer_norm_first(X, y):
+    """LayerNormalization mixes the features of a row: no update applies."""
+    inp = keras.Input((X.shape[1],))
+    h = keras.layers.Dense(8, activation="relu")(keras.layers.LayerNormalization()(inp))
+    out = keras.layers.Dense(1, activation="sigmoid")(h)
+    return _compile_fit(inp, out, X, y, "binary_crossentropy")
+
+
+def assert_auto_equals_batched(estimator, X, y, scoring, **kw):
+    results = {
+        inference: permutation_importance(
+            estimator,
+            X,
+            y,
+            scoring=scoring,
+            n_repeats=3,
+            random_state=0,
+            inference=inference,
+            **kw,
+        )
+        for inference in ("auto", "batched")
+    }
+    auto, batched = results["auto"], results["batched"]
+    if "importances" not in auto:  # a dict of Bunches, one per scorer
+        assert auto.keys() == batched.keys()
+        pairs = [(auto[k], batched[k]) for k in auto]
+    else:
+        pairs = [(auto, batched)]
+    for a, b in pairs:
+        assert np.abs(b.importances).max() > 1e-3  # something to compare
+        np.testing.assert_allclose(a.importances, b.importances, rtol=1e-5, atol=1e-6)
+    return auto
+
+
+def _updater(estimator, X):
+    responder = KerasResponder(estimator)
+    X = np.asarray(X, dtype=np.float32)
+    return first_layer_updater(responder, X, responder.methods)
+
+
+@pytest.mark.parametrize("groups", [None, GROUPS], ids=["features", "groups"])
+@pytest.mark.parametrize("build", [normalization_tanh, per_feature_prefix_residual])
+def test_updates_equal_plain_path_on_functional_models(build, groups, clf_data):
+    X, y = clf_data
+    est = SavedKerasModel(build(X, y), classes=[0, 1])
+    assert _updater(est, X) is not None
+    assert_auto_equals_batched(
+        est, X, y, ["neg_log_loss", "roc_auc"], feature_groups=groups
+    )
+
+
+@pytest.mark.parametrize("groups", [None, GROUPS], ids=["features", "groups"])
+@pytest.mark.parametrize(
+    "fixture", ["scikeras_clf", "scikeras_multiclass", "keras_clf", "keras_reg"]
+)
+def test_updates_equal_plain_path_through_wrappers(fixture, groups, request):
+    est = request.getfixturevalue(fixture)
+    data = {
+        "scikeras_clf": "clf_data",
+        "scikeras_multiclass": "multiclass_data",
+        "keras_clf": "clf_data",
+        "keras_reg": "reg_data",
+    }[fixture]
+    X, y = request.getfixturevalue(data)
+    assert _updater(est, X) is not None
+    scoring = "r2" if fixture == "keras_reg" else ["neg_log_loss", "accuracy"]
+    assert_auto_equals_batched(est, X, y, scoring, feature_groups=groups)
+
+
+def test_updates_when_the_first_dense_layer_is_the_output(clf_data):
+    X, y = clf_data
+    est = SavedKerasModel(dense_is_output(X, y), classes=[0, 1])
+    assert split_model(est.model_)[2] is None
+    assert_auto_equals_batched(est, X, y, "neg_log_loss")
+
+
+@pytest.mark.parametrize("build", [conv1d_first, input_skips_dense, layer_norm_first])
+def test_other_models_fall_back_to_the_plain_path(build, clf_data):
+    X, y = clf_data
+    est = SavedKerasModel(build(X, y), classes=[0, 1])
+    assert split_model(est.model_) is None
+    assert _updater(est, X) is None
+    assert_auto_equals_batched(est, X, y, "neg_log_loss")
+
+
+def test_updates_with_row_pieces_and_max_samples(scikeras_clf, clf_data):
+    """A budget smaller than one segment cuts segments into row pieces."""
+    import sklearn
+
+    X, y = clf_data
+    with sklearn.config_context(working_memory=0.01):
+        assert_auto_equals_batched(scikeras_clf, X, y, "neg_log_loss", max_samples=250)
+
+
+def test_sequence_input_is_left_to_the_plain_path(clf_data):
+    """Dense on (samples, steps, features) applies per step: not updated."""
+    X, y = clf_data
+    X3 = np.repeat(X[:, None, :], 2, axis=1)
+    inp = keras.Input(X3.shape[1:])
+    h = keras.layers.Dense(4, activation="relu")(inp)
+    out = keras.layers.Dense(1, activation="sigmoid")(keras.layers.Flatten()(h))
+    model = _compile_fit(inp, out, X3, y, "binary_crossentropy")
+    assert split_model(model) is None
+
+
+def test_switch_reaches_the_selector(scikeras_clf, clf_data):
+    X, y = clf_data
+    fitted = {
+        inference: KerasImportanceSelector(
+            scikeras_clf, cv="prefit", n_repeats=3, random_state=0, inference=inference
+        ).fit(X, y)
+        for inference in ("auto", "batched", "predict")
+    }
+    for other in ("batched", "predict"):
+        np.testing.assert_allclose(
+            fitted["auto"].importances_,
+            fitted[other].importances_,
+            rtol=1e-5,
+            atol=1e-6,
+        )
+    with pytest.raises(ValueError, match="inference"):
+        KerasImportanceSelector(scikeras_clf, inference="fast").fit(X, y)
+
+
+def test_measuring_never_changes_weights_or_x(clf_data):
+    X, y = clf_data
+    model = per_feature_prefix_residual(X, y)
+    weights = [w.copy() for w in model.get_weights()]
+    X_before = X.copy()
+    permutation_importance(
+        SavedKerasModel(model, classes=[0, 1]), X, y, scoring="neg_log_loss"
+    )
+    for before, after in zip(weights, model.get_weights()):
+        np.testing.assert_array_equal(before, after)
+    np.testing.assert_array_equal(X, X_before)
