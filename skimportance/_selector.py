@@ -3,10 +3,10 @@
 import copy
 import numbers
 import sys
-import time
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.base import (
     BaseEstimator,
     MetaEstimatorMixin,
@@ -26,6 +26,7 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_feature_names,
     _check_method_params,
@@ -37,9 +38,8 @@ from sklearn.utils.validation import (
 )
 
 from ._groups import FeatureLayout
-from ._permutation_importance import compute_importances
-from ._progress import Progress, quiet_training
-from ._responses import make_responder
+from ._parallel import fit_and_measure, limit_tensorflow_threads, refit
+from ._progress import Progress
 from ._scoring import estimator_type
 from ._threshold import importance_pvalues, resolve_threshold, support_mask
 
@@ -78,20 +78,6 @@ def _estimator_has(attr):
         return True
 
     return check
-
-
-def _default_scoring(responder):
-    """A proper scoring rule for the task: log loss, R², else accuracy."""
-    kind = responder.estimator_type
-    if kind == "classifier":
-        return "neg_log_loss" if "predict_proba" in responder.methods else "accuracy"
-    if kind == "regressor":
-        return "r2"
-    raise ValueError(
-        f"Cannot tell whether {type(responder.estimator).__name__} is a classifier "
-        "or a regressor, so no default scoring applies: pass scoring= "
-        "(for example 'neg_log_loss' or 'r2')."
-    )
 
 
 class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
@@ -150,11 +136,24 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         Fit ``estimator_`` on all of X after measuring (not with ``cv="prefit"``,
         where ``estimator_`` is the given estimator itself).
     random_state : int, RandomState instance or None, default=None
-        Controls the permutations (one seed per split, drawn in ``fit``), and
-        the shuffling of an int ``cv``. Network initialisation is controlled by
-        Keras: call :func:`keras.utils.set_random_seed` for repeatable training.
+        Controls the permutations (one seed per split, drawn in ``fit``), the
+        shuffling of an int ``cv`` and, when Keras is imported, training: each
+        split (and the refit) trains after
+        ``keras.utils.set_random_seed(seed of the split)``, so a split trains
+        the same network whatever ran before it and in whichever process it
+        runs, which makes results independent of ``n_jobs``. Python's and
+        NumPy's global random states are restored after each training; Keras'
+        and TensorFlow's global seeds stay set. ``None`` leaves training
+        randomness alone.
     n_jobs : int or None, default=None
-        Blocks of permuted rows predicted in parallel (threads).
+        Splits (training and measuring) and the refit run in parallel through
+        joblib, honouring an enclosing :func:`joblib.parallel_config`
+        (``backend="loky"`` processes by default, ``"dask"`` for a cluster).
+        ``None`` means 1 unless in such a context; ``-1`` uses all cores.
+        With ``cv="prefit"`` there is one split: blocks of permuted rows are
+        then predicted in parallel threads instead. In a worker process,
+        TensorFlow's thread pools are sized to ``OMP_NUM_THREADS`` (set by
+        joblib and Dask to the worker's share of the cores).
     max_samples : int or float, default=1.0
         Held-out rows drawn for each split's permutations (all by default).
     batch_size : int or None, default=None
@@ -397,6 +396,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         -------
         self : object
         """
+        limit_tensorflow_threads()
         X, y = self._validate_input(X, y)
         layout = FeatureLayout(
             X, self.feature_axis, self.feature_groups, self.correlation_threshold
@@ -439,62 +439,93 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             splits = list(cv.split(X, y))
             estimator_ = None
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits))
+        # training seeds: one per split and one for the refit, so that a
+        # split trains the same network wherever (whichever process) it runs
+        train_seeds = [None] * (len(splits) + 1)
+        if self.random_state is not None:
+            train_seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits) + 1)
+        do_refit = estimator_ is None and self.refit
+        n_tasks = len(splits) + do_refit
+        parallel = n_tasks > 1 and effective_n_jobs(self.n_jobs) > 1
 
-        importances, baselines = [], []
-        scorer = None
         n_segments = len(layout.groups) * self.n_repeats
         progress = Progress(
             self.verbose, len(splits) * n_segments, "KerasImportanceSelector"
         )
-        for i, (train, test) in enumerate(splits):
-            start = time.perf_counter()
-            progress.describe(f"split {i + 1}/{len(splits)}: training")
-            if train is None:
-                fitted = estimator_
-                X_test, y_test, sw_test = X, y, sample_weight
-            else:
-                fitted = clone_estimator(self.estimator)
-                X_train, y_train = _index(X, train), _index(y, train)
-                with quiet_training(self.verbose):
-                    fitted.fit(
-                        X_train, y_train, **_check_method_params(X, est_params, train)
+        common = dict(
+            scoring=self.scoring,
+            n_repeats=self.n_repeats,
+            batch_size=self.batch_size,
+            layout=layout,
+            inference=self.inference,
+            # blocks in threads only when there is one split (prefit)
+            n_jobs=self.n_jobs if len(splits) == 1 else None,
+            verbose=self.verbose,
+            progress=None if parallel else progress.update,
+        )
+
+        def make_tasks():  # one at a time: each holds a copy of its split
+            for i, (train, test) in enumerate(splits):
+                if train is None:
+                    estimator, train_part = estimator_, None
+                    test_part = (X, y, sample_weight)
+                else:
+                    estimator = clone_estimator(self.estimator)
+                    train_part = (
+                        _index(X, train),
+                        _index(y, train),
+                        _check_method_params(X, est_params, train),
                     )
-                X_test, y_test = _index(X, test), _index(y, test)
-                sw_test = None if sample_weight is None else _index(sample_weight, test)
-            scoring = self.scoring
-            if scoring is None:
-                scoring = _default_scoring(make_responder(fitted, self.batch_size))
-            max_samples = self.max_samples
-            n_test = _num_samples(X_test)
-            if not isinstance(max_samples, numbers.Integral):
-                max_samples = max(1, int(max_samples * n_test))
-            max_samples = min(max_samples, n_test)
-            progress.describe(f"split {i + 1}/{len(splits)}: measuring")
-            results, baseline, scorers, _ = compute_importances(
-                fitted,
-                X_test,
-                y_test,
-                scoring=scoring,
-                n_repeats=self.n_repeats,
-                n_jobs=self.n_jobs,
-                random_seed=int(seeds[i]),
-                sample_weight=sw_test,
-                max_samples=max_samples,
-                batch_size=self.batch_size,
-                layout=layout,
-                inference=self.inference,
-                progress=progress.update,
+                    sw_test = (
+                        None if sample_weight is None else _index(sample_weight, test)
+                    )
+                    test_part = (_index(X, test), _index(y, test), sw_test)
+                max_samples = self.max_samples
+                n_test = _num_samples(test_part[0])
+                if not isinstance(max_samples, numbers.Integral):
+                    max_samples = max(1, int(max_samples * n_test))
+                yield (
+                    fit_and_measure,
+                    (estimator, train_part, test_part),
+                    dict(
+                        train_seed=train_seeds[i],
+                        perm_seed=seeds[i],
+                        max_samples=min(max_samples, n_test),
+                        **common,
+                    ),
+                )
+            if do_refit:
+                yield (
+                    refit,
+                    (clone_estimator(self.estimator), X, y, est_params),
+                    dict(train_seed=train_seeds[-1], verbose=self.verbose),
+                )
+
+        if parallel:
+            progress.describe(f"{len(splits)} splits in parallel")
+            outputs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(task)(*args, **kw) for task, args, kw in make_tasks()
             )
-            (name,) = results
-            importances.append(results[name].importances)
-            baselines.append(baseline[name])
-            scorer = scorers[name]
+        else:
+            outputs = (task(*args, **kw) for task, args, kw in make_tasks())
+        importances, baselines = [], []
+        scorer = None
+        for i, output in enumerate(outputs):
+            if i == len(splits):  # the refit
+                estimator_ = output
+                continue
+            if not parallel:
+                progress.describe(f"split {i + 1}/{len(splits)}")
+            split_importances, baseline, scorer, scoring, seconds = output
+            importances.append(split_importances)
+            baselines.append(baseline)
             self.scoring_ = scoring
+            if parallel:
+                progress.update(n_segments)
             if self.verbose and progress.bar is None:
                 print(
                     f"[KerasImportanceSelector] split {i + 1}/{len(splits)}: "
-                    f"baseline {baseline[name]:.4f}, "
-                    f"{time.perf_counter() - start:.1f}s",
+                    f"baseline {baseline:.4f}, {seconds:.1f}s",
                     file=sys.stderr,
                 )
         progress.close()
@@ -512,9 +543,6 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         # validate the selection rule now rather than at transform; a callable
         # max_features needs X, so its mask is the one computed here
         self._support_at_fit = self._mask_for(X)
-        if estimator_ is None and self.refit:
-            with quiet_training(self.verbose):
-                estimator_ = clone_estimator(self.estimator).fit(X, y, **est_params)
         if estimator_ is not None:
             self.estimator_ = estimator_
         return self

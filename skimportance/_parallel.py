@@ -1,0 +1,188 @@
+"""The selector's units of work: one split (train, then measure) and the refit.
+
+They are plain functions of picklable arguments, so that joblib can run them
+in this process, in its loky worker processes, or on a Dask cluster
+(``joblib.parallel_config(backend="dask")``). They return importances, scores
+and (for the refit) the fitted estimator, never per-split models.
+
+Two things make a split give the same numbers wherever it runs:
+
+* its permutations come from a seed drawn in ``fit`` (as before), and
+* with a ``random_state``, its training starts from
+  ``keras.utils.set_random_seed(seed of the split)``: weight initialisation,
+  dropout and the shuffling of training batches no longer depend on what the
+  process ran before. Python's and NumPy's global random states are restored
+  afterwards; Keras' and TensorFlow's global seeds stay set.
+"""
+
+import contextlib
+import os
+import sys
+import time
+
+import numpy as np
+
+from ._permutation_importance import compute_importances
+from ._progress import quiet_training
+from ._responses import make_responder
+
+__all__ = ["fit_and_measure", "limit_tensorflow_threads", "refit", "training_seed"]
+
+
+def limit_tensorflow_threads():
+    """Size TensorFlow's thread pools to ``OMP_NUM_THREADS`` when it is set
+    and TensorFlow has not started yet in this process.
+
+    joblib's loky workers get ``OMP_NUM_THREADS`` = their share of the cores
+    and Dask's worker processes get 1; TensorFlow ignores that variable and
+    would start one thread per core in every worker. Once TensorFlow runs,
+    its pools cannot be resized: nothing is changed then.
+    """
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    tf = sys.modules.get("tensorflow")
+    if tf is None or not value.isdigit() or int(value) < 1:
+        return False
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(int(value))
+        tf.config.threading.set_inter_op_parallelism_threads(int(value))
+    except (RuntimeError, ValueError):  # already running
+        return False
+    return True
+
+
+def _keras_seed_module():
+    """Keras' module whose ``python_random`` draws the default seeds of
+    initialisers and dropout (``random.randint``), or None if it moved."""
+    import random
+
+    try:
+        from keras.src.random import seed_generator
+    except ImportError:  # pragma: no cover - another Keras layout
+        return None
+    if getattr(seed_generator, "python_random", None) is not random:
+        return None
+    return seed_generator
+
+
+@contextlib.contextmanager
+def training_seed(seed):
+    """Seed Keras' training with ``seed`` (None: leave it alone).
+
+    ``keras.utils.set_random_seed`` seeds Python's global generator, from
+    which Keras draws the seeds of initialisers and dropout layers. Other
+    threads of the process draw from it too: a Dask worker's event loop does
+    (connection back-off, retry jitter), which made one split in a few train
+    a different network. While training, Keras draws its default seeds from a
+    generator of its own, seeded with ``seed``.
+    """
+    if seed is None or "keras" not in sys.modules:
+        yield
+        return
+    import random
+
+    import keras
+
+    module = _keras_seed_module()
+    # Keras draws from the legacy global generators: saved and restored
+    py_state, np_state = random.getstate(), np.random.get_state()  # noqa: NPY002
+    if module is not None:
+        module.python_random = random.Random(int(seed))
+    keras.utils.set_random_seed(int(seed))
+    try:
+        yield
+    finally:
+        if module is not None:
+            module.python_random = random
+        random.setstate(py_state)
+        np.random.set_state(np_state)  # noqa: NPY002
+
+
+def _default_scoring(responder):
+    """A proper scoring rule for the task: log loss, R², else accuracy."""
+    kind = responder.estimator_type
+    if kind == "classifier":
+        return "neg_log_loss" if "predict_proba" in responder.methods else "accuracy"
+    if kind == "regressor":
+        return "r2"
+    raise ValueError(
+        f"Cannot tell whether {type(responder.estimator).__name__} is a classifier "
+        "or a regressor, so no default scoring applies: pass scoring= "
+        "(for example 'neg_log_loss' or 'r2')."
+    )
+
+
+def fit_and_measure(
+    estimator,
+    train,
+    test,
+    *,
+    train_seed,
+    perm_seed,
+    scoring,
+    n_repeats,
+    max_samples,
+    batch_size,
+    layout,
+    inference,
+    n_jobs,
+    verbose,
+    progress=None,
+):
+    """Train ``estimator`` on one split (unless ``train`` is None: prefit),
+    then measure its permutation importance on the split's held-out rows.
+
+    Parameters
+    ----------
+    estimator : estimator
+        An unfitted clone (or the prefit estimator when ``train`` is None).
+    train : tuple (X, y, fit_params) or None
+    test : tuple (X, y, sample_weight)
+
+    Returns
+    -------
+    importances : ndarray of shape (n_groups, n_repeats)
+    baseline : float
+    scorer : scorer
+    scoring : str or callable
+        The scoring used (the default is resolved from the fitted estimator).
+    seconds : float
+    """
+    limit_tensorflow_threads()
+    start = time.perf_counter()
+    if train is not None:
+        X_train, y_train, fit_params = train
+        with quiet_training(verbose), training_seed(train_seed):
+            estimator.fit(X_train, y_train, **fit_params)
+    X_test, y_test, sw_test = test
+    if scoring is None:
+        scoring = _default_scoring(make_responder(estimator, batch_size))
+    results, baseline, scorers, _ = compute_importances(
+        estimator,
+        X_test,
+        y_test,
+        scoring=scoring,
+        n_repeats=n_repeats,
+        n_jobs=n_jobs,
+        random_seed=int(perm_seed),
+        sample_weight=sw_test,
+        max_samples=max_samples,
+        batch_size=batch_size,
+        layout=layout,
+        inference=inference,
+        progress=progress,
+    )
+    (name,) = results
+    return (
+        results[name].importances,
+        baseline[name],
+        scorers[name],
+        scoring,
+        time.perf_counter() - start,
+    )
+
+
+def refit(estimator, X, y, fit_params, *, train_seed, verbose):
+    """Fit ``estimator`` (an unfitted clone) on all of X and return it."""
+    limit_tensorflow_threads()
+    with quiet_training(verbose), training_seed(train_seed):
+        return estimator.fit(X, y, **fit_params)
