@@ -275,7 +275,11 @@ def eli5_pi(fitted, data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pi = PermutationImportance(
-            fitted, scoring=scoring_of(data), n_iter=5, random_state=0, cv="prefit"
+            fitted,
+            scoring=scoring_of(data),
+            n_iter=data["n_repeats"],
+            random_state=0,
+            cv="prefit",
         )
         pi.fit(data["X_test"], data["y_test"])
     return pi.feature_importances_
@@ -287,7 +291,12 @@ def sklearn_pi(which):
             raise NotImplementedError("sklearn's permutation_importance needs 2-D X")
         X, y = data[f"X_{which}"], data[f"y_{which}"]
         return sk_pi(
-            fitted, X, y, scoring=scoring_of(data), n_repeats=5, random_state=0
+            fitted,
+            X,
+            y,
+            scoring=scoring_of(data),
+            n_repeats=data["n_repeats"],
+            random_state=0,
         ).importances_mean
 
     return method

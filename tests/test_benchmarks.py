@@ -3,6 +3,8 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
@@ -12,9 +14,12 @@ def test_bench_permutation_quick(capsys):
 
     rows = dict(bench_permutation.main(["--quick", "--repeats", "1"]))
     out = capsys.readouterr().out
+    assert "first-layer updates vs batched copies" in out
     assert "max |diff| of all importances" in out
     assert set(rows) >= {
-        "skimportance.permutation_importance",
+        "skimportance.permutation_importance (first-layer updates)",
+        "skimportance, inference='batched' (updates off)",
+        "floor: one compiled forward pass over all permuted rows",
         "sklearn.inspection.permutation_importance",
         "eli5 PermutationImportance(cv='prefit')",
     }
@@ -40,3 +45,14 @@ def test_bench_truth_quick(capsys):
     friedman = [r for r in rows if "Friedman" in r[0] and r[2] is not None]
     assert friedman  # Spearman against the true ranking where one exists
     assert "Mean F1 over the datasets" in out
+
+
+@pytest.mark.slow
+def test_bench_cluster_quick(capsys):
+    """Starts a 2-process Dask cluster and loky workers: ~1 min, not default."""
+    pytest.importorskip("distributed")
+    import bench_cluster
+
+    runs = bench_cluster.main(["--quick"])
+    assert len(runs) == 3
+    assert "same best params and scores" in capsys.readouterr().out
