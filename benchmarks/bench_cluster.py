@@ -7,11 +7,11 @@ One grid, run three ways in one process, side by side:
 * a ``dask.distributed`` LocalCluster of 2 worker processes (1 thread each,
   bound to 127.0.0.1) under ``joblib.parallel_backend("dask")``.
 
-The grid: ``GridSearchCV`` (3 folds) over
-``Pipeline(StandardScaler, KerasImportanceSelector(scikeras MLP, cv=3), LogisticRegression)``
-on scikit-learn's breast-cancer data, 4 candidates: 12 pipeline fits, each
-training 3 networks for the selector's splits and 1 refit. Checks that every
-run finds the same best parameters and the same scores.
+The grid: ``GridSearchCV`` (3 folds) over ``Pipeline(StandardScaler,
+KerasImportanceSelector(scikeras MLP, cv=3), LogisticRegression)`` on
+scikit-learn's breast-cancer data, 4 candidates: 12 pipeline fits, each training
+3 networks for the selector's splits and 1 refit. Checks that every run finds
+the same best parameters and the same scores.
 
     python benchmarks/bench_cluster.py          # the README figure
     python benchmarks/bench_cluster.py --quick  # a small smoke run
@@ -121,9 +121,7 @@ def main(argv=None):
         )
         print(f"| {name} | {t:.1f} | {t_seq / t:.2f}x | {'yes' if same else 'NO'} |")
         assert same, f"{name} disagrees with the sequential run"
-    print(
-        f"\nStarting the LocalCluster (2 processes importing TensorFlow): {t_start:.1f} s"
-    )
+    print(f"\nStarting the LocalCluster (2 processes, TensorFlow): {t_start:.1f} s")
     print(f"Best parameters: {reference.best_params_}")
     return runs
 
