@@ -185,7 +185,7 @@ class FirstLayerUpdater:
     :func:`skimportance._permutation.permuted_scores`.
     """
 
-    def __init__(self, responder, compiled, X_eval, methods, kernel):
+    def __init__(self, responder, compiled, X_eval, methods, kernel, max_group=1):
         self.responder = responder
         self.compiled = compiled
         self.methods = methods
@@ -195,7 +195,8 @@ class FirstLayerUpdater:
         self.z0 = z0
         self.kernel = kernel
         self.units = kernel.shape[1]
-        self.row_nbytes = 4 * self.units
+        # per stacked row: the pre-activations and the column differences
+        self.row_nbytes = 4 * (self.units + max_group)
         if responder.batch_size:
             self.block_rows = responder.batch_size
         else:
@@ -243,7 +244,7 @@ class FirstLayerUpdater:
         return bool(np.allclose(got, expected, rtol=1e-4, atol=1e-5 * scale))
 
 
-def first_layer_updater(responder, X_eval, methods):
+def first_layer_updater(responder, X_eval, methods, max_group=1):
     """A :class:`FirstLayerUpdater` for the responder's model, or None.
 
     Parameters
@@ -253,6 +254,8 @@ def first_layer_updater(responder, X_eval, methods):
         The evaluated rows, already validated, in the model's input dtype.
     methods : tuple of str
         Response methods wanted.
+    max_group : int
+        Columns of the largest group (memory per stacked row).
     """
     import keras
 
@@ -264,7 +267,9 @@ def first_layer_updater(responder, X_eval, methods):
     if compiled is None:
         return None
     kernel = np.asarray(compiled.dense.kernel, dtype=np.float32)
-    updater = FirstLayerUpdater(responder, compiled, X_eval, methods, kernel)
+    updater = FirstLayerUpdater(
+        responder, compiled, X_eval, methods, kernel, max_group=max_group
+    )
     if not compiled.verified:  # once per model: its graph does not change
         if not updater.agrees(X_eval):
             _SPLITS[responder.model] = False

@@ -285,12 +285,14 @@ def permuted_scores(
     n_segments = len(seg_groups)
 
     n_workers = _effective_n_jobs(n_jobs)
+    # without stacking, two blocks are in flight at once (see _overlapped)
+    holders = max(n_workers, 2) if respond_pieces is not None else n_workers
     tasks = _plan(
         n_segments,
         n_rows,
         row_nbytes,
         working_memory,
-        n_workers,
+        holders,
         splittable,
         block_rows,
     )

@@ -105,7 +105,8 @@ def compute_importances(
     ):
         X_eval = X_flat if rows is None else X_flat[rows]
         X_eval = np.asarray(X_eval, dtype=responder.block_dtype)
-        updater = first_layer_updater(responder, X_eval, methods)
+        max_group = max((len(g) for g in groups), default=1)
+        updater = first_layer_updater(responder, X_eval, methods, max_group)
 
     scores = permuted_scores(
         respond,
