@@ -241,18 +241,27 @@ def _float_dtype(*arrays):
     return np.result_type(*floats) if floats else np.dtype(np.float64)
 
 
-_LAST_Y = [None]  # (y, (n_classes, true class indices)) of the last call
+_LAST_Y = [None]  # (copy of y, (n_classes, true class indices)) of the last call
 
 
 def _true_class_index(y):
-    """Number of classes of y and the index of each row's class (cached for
-    the last y: every block of a run is scored against the same y; the cache
-    entry is one tuple, replaced whole, so threads cannot mix entries)."""
+    """Number of classes of y and the index of each row's class.
+
+    Cached for the last y, compared by value (every block of a run is scored
+    against the same y; a copy is kept, so a y changed in place misses). The
+    entry is one tuple, replaced whole, so threads cannot mix entries.
+    """
+    y = np.asarray(y)
     cached = _LAST_Y[0]
-    if cached is None or cached[0] is not y:
+    if (
+        cached is None
+        or cached[0].shape != y.shape
+        or cached[0].dtype != y.dtype
+        or not np.array_equal(cached[0], y)
+    ):
         classes = LabelBinarizer().fit(y).classes_
-        index = np.searchsorted(classes, np.asarray(y))
-        cached = (y, (classes.shape[0], index))
+        index = np.searchsorted(classes, y)
+        cached = (y.copy(), (classes.shape[0], index))
         _LAST_Y[0] = cached
     return cached[1]
 

@@ -410,3 +410,27 @@ def test_vectorised_scorers_are_checked_against_sklearn():
             assert got[i][n] == pytest.approx(
                 scorers[n](clf, b, y, sample_weight=w), rel=1e-12, abs=1e-15
             )
+
+
+def test_y_changed_in_place_between_calls_is_seen(clf_data):
+    """The vectorised log loss caches y's class indices: by value, not identity."""
+    X, y = clf_data
+    clf = LogisticRegression().fit(X, y)
+    y = y.copy()
+    permutation_importance(clf, X, y, scoring="neg_log_loss", random_state=0)
+    y[:100] = 1 - y[:100]  # same array object, other labels
+    ours = permutation_importance(clf, X, y, scoring="neg_log_loss", random_state=0)
+    theirs = sk_permutation_importance(
+        clf, X, y, scoring="neg_log_loss", random_state=0
+    )
+    np.testing.assert_allclose(ours.importances, theirs.importances, atol=1e-12)
+
+
+def test_class_index_cache_compares_y_by_value():
+    from skimportance._scoring import _true_class_index
+
+    y = np.array([0, 1, 1, 0])
+    assert _true_class_index(y)[1].tolist() == [0, 1, 1, 0]
+    y[:] = [1, 1, 1, 0]  # in place: a cache keyed on identity would miss this
+    assert _true_class_index(y)[1].tolist() == [1, 1, 1, 0]
+    assert _true_class_index(["b", "a", "b"])[1].tolist() == [1, 0, 1]
