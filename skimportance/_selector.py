@@ -494,7 +494,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                         **common,
                     ),
                 )
-            if do_refit:
+            if do_refit and parallel:  # alongside the splits
                 yield (
                     refit,
                     (clone_estimator(self.estimator), X, y, est_params),
@@ -543,6 +543,15 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         # validate the selection rule now rather than at transform; a callable
         # max_features needs X, so its mask is the one computed here
         self._support_at_fit = self._mask_for(X)
+        if do_refit and not parallel:  # after the selection rule is validated
+            estimator_ = refit(
+                clone_estimator(self.estimator),
+                X,
+                y,
+                est_params,
+                train_seed=train_seeds[-1],
+                verbose=self.verbose,
+            )
         if estimator_ is not None:
             self.estimator_ = estimator_
         return self
