@@ -263,20 +263,22 @@ def permuted_scores(
         One entry per (group, repeat), ordered group-major: the score for
         group ``g`` and repeat ``r`` is at ``g * n_repeats + r``.
     """
-    X_eval = X if rows is None else _safe_indexing(X, rows, axis=0)
-    is_frame = hasattr(X_eval, "iloc")
-    if respond_pieces is not None:
+    if respond_pieces is not None:  # X is never stacked: its rows are not taken
+        X_eval, is_frame = None, False
         row_nbytes = respond_pieces.row_nbytes
         block_rows = respond_pieces.block_rows
-    elif not is_frame:
-        if block_dtype is not None and X_eval.dtype != block_dtype:
-            X_eval = X_eval.astype(block_dtype)
-        feature_axis = feature_axis % X_eval.ndim
-        row_nbytes = X_eval[:1].nbytes
     else:
-        row_nbytes = int(X_eval.memory_usage(index=False, deep=False).sum()) // max(
-            1, len(X_eval)
-        )
+        X_eval = X if rows is None else _safe_indexing(X, rows, axis=0)
+        is_frame = hasattr(X_eval, "iloc")
+        if is_frame:
+            row_nbytes = int(X_eval.memory_usage(index=False, deep=False).sum()) // max(
+                1, len(X_eval)
+            )
+        else:
+            if block_dtype is not None and X_eval.dtype != block_dtype:
+                X_eval = X_eval.astype(block_dtype)
+            feature_axis = feature_axis % X_eval.ndim
+            row_nbytes = X_eval[:1].nbytes
     row_nbytes += response_nbytes
 
     n_repeats, n_rows = perms.shape
