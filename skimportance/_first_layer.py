@@ -29,11 +29,12 @@ import weakref
 
 import numpy as np
 
+from ._keras import default_batch_size
+
 __all__ = ["first_layer_updater"]
 
 #: bytes of first-layer pre-activations per compiled call (see _keras)
 UPDATE_BATCH_BYTES = 64 * 2**20
-MIN_ROWS, MAX_ROWS = 1024, 262144
 PROBE_ROWS = 256
 
 
@@ -185,7 +186,7 @@ class FirstLayerUpdater:
     :func:`skimportance._permutation.permuted_scores`.
     """
 
-    def __init__(self, responder, compiled, X_eval, methods, kernel, max_group=1):
+    def __init__(self, responder, compiled, X_eval, methods, max_group=1):
         self.responder = responder
         self.compiled = compiled
         self.methods = methods
@@ -193,16 +194,13 @@ class FirstLayerUpdater:
         # columns of the transformed X, contiguous, for the permuted gathers
         self.columns = np.ascontiguousarray(np.asarray(x).T)
         self.z0 = z0
-        self.kernel = kernel
-        self.units = kernel.shape[1]
+        self.kernel = np.asarray(compiled.dense.kernel, dtype=np.float32)
+        self.units = self.kernel.shape[1]
         # per stacked row: the pre-activations and the column differences
         self.row_nbytes = 4 * (self.units + max_group)
-        if responder.batch_size:
-            self.block_rows = responder.batch_size
-        else:
-            self.block_rows = int(
-                np.clip(UPDATE_BATCH_BYTES // self.row_nbytes, MIN_ROWS, MAX_ROWS)
-            )
+        self.block_rows = responder.batch_size or default_batch_size(
+            self.row_nbytes, UPDATE_BATCH_BYTES
+        )
 
     def raw(self, pieces, seg_groups, seg_perms):
         """Raw model outputs of the stacked permuted copies of ``pieces``."""
@@ -266,10 +264,7 @@ def first_layer_updater(responder, X_eval, methods, max_group=1):
     compiled = _compiled_split(responder.model, X_eval.shape[1])
     if compiled is None:
         return None
-    kernel = np.asarray(compiled.dense.kernel, dtype=np.float32)
-    updater = FirstLayerUpdater(
-        responder, compiled, X_eval, methods, kernel, max_group=max_group
-    )
+    updater = FirstLayerUpdater(responder, compiled, X_eval, methods, max_group)
     if not compiled.verified:  # once per model: its graph does not change
         if not updater.agrees(X_eval):
             _SPLITS[responder.model] = False

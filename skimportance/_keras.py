@@ -28,9 +28,10 @@ DEFAULT_BATCH_BYTES = 32 * 2**20
 MIN_BATCH, MAX_BATCH = 1024, 262144
 
 
-def default_batch_size(row_nbytes):
-    """Rows per compiled call: ~32 MiB of input, within [1,024, 262,144]."""
-    return int(np.clip(DEFAULT_BATCH_BYTES // max(1, row_nbytes), MIN_BATCH, MAX_BATCH))
+def default_batch_size(row_nbytes, batch_bytes=DEFAULT_BATCH_BYTES):
+    """Rows per compiled call: ~``batch_bytes`` (32 MiB) of input, within
+    [1,024, 262,144]."""
+    return int(np.clip(batch_bytes // max(1, row_nbytes), MIN_BATCH, MAX_BATCH))
 
 
 # compiled inference functions, one per (model, input shape, dtype): tracing

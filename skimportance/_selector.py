@@ -507,15 +507,19 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 delayed(task)(*args, **kw) for task, args, kw in make_tasks()
             )
         else:
-            outputs = (task(*args, **kw) for task, args, kw in make_tasks())
+
+            def run_here():  # one split after the other, labelled before it runs
+                for i, (task, args, kw) in enumerate(make_tasks()):
+                    progress.describe(f"split {i + 1}/{len(splits)}")
+                    yield task(*args, **kw)
+
+            outputs = run_here()
         importances, baselines = [], []
         scorer = None
         for i, output in enumerate(outputs):
             if i == len(splits):  # the refit
                 estimator_ = output
                 continue
-            if not parallel:
-                progress.describe(f"split {i + 1}/{len(splits)}")
             split_importances, baseline, scorer, scoring, seconds = output
             importances.append(split_importances)
             baselines.append(baseline)
