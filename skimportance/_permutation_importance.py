@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import (
 from ._first_layer import first_layer_updater
 from ._groups import FeatureLayout
 from ._keras import KerasResponder
+from ._keras_model import as_fitted_estimator
 from ._permutation import draw_permutations, permuted_scores
 from ._responses import block_rows, make_responder, response_nbytes
 from ._scoring import SegmentScorer, resolve_scoring
@@ -56,6 +57,7 @@ def compute_importances(
     Returns ``(results, baseline, scorers, multimetric)`` where ``results`` is a
     dict name -> Bunch and ``baseline`` a dict name -> score.
     """
+    estimator = as_fitted_estimator(estimator, y)  # a raw keras.Model
     n_samples = X.shape[0]
     if max_samples is None:
         max_samples = n_samples

@@ -38,6 +38,7 @@ from sklearn.utils.validation import (
 )
 
 from ._groups import FeatureLayout
+from ._keras_model import as_fitted_estimator, check_trainable
 from ._parallel import fit_and_measure, limit_tensorflow_threads, refit
 from ._progress import Progress
 from ._scoring import estimator_type
@@ -312,7 +313,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
+        inner = get_tags(as_fitted_estimator(self.estimator))
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.sparse = False
         tags.target_tags.required = True
@@ -355,7 +356,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def _validate_input(self, X, y):
         _check_feature_names(self, X, reset=True)
         if not hasattr(X, "iloc"):
-            allow_nan = get_tags(self.estimator).input_tags.allow_nan
+            allow_nan = get_tags(
+                as_fitted_estimator(self.estimator)
+            ).input_tags.allow_nan
             X = check_array(
                 X,
                 dtype=None,
@@ -424,8 +427,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         if self.cv == "prefit":
             self._check_prefit()
             splits = [(None, np.arange(_num_samples(X)))]
-            estimator_ = self.estimator
+            estimator_ = as_fitted_estimator(self.estimator, y)  # a keras.Model
         else:
+            check_trainable(self.estimator)
             cv = check_cv(self.cv, y, classifier=kind == "classifier")
             if isinstance(self.cv, Integral) and hasattr(cv, "shuffle"):
                 cv.shuffle = True
@@ -562,7 +566,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     def _check_prefit(self):
         try:
-            check_is_fitted(self.estimator)
+            check_is_fitted(as_fitted_estimator(self.estimator))
         except NotFittedError as exc:
             raise NotFittedError(
                 "cv='prefit' needs a fitted estimator; "
