@@ -14,6 +14,7 @@ baseline of every call, and any disagreement falls back to the scorer.
 """
 
 import numbers
+import sys
 import warnings
 
 import numpy as np
@@ -205,10 +206,11 @@ def _known_score(estimator):
         return make_scorer(accuracy_score)
     if score is RegressorMixin.score:
         return make_scorer(r2_score)
-    try:
-        from scikeras.wrappers import BaseWrapper, KerasClassifier, KerasRegressor
-    except ImportError:  # pragma: no cover
+    scikeras = sys.modules.get("scikeras.wrappers")  # not imported: not scikeras
+    if scikeras is None:
         return None
+    BaseWrapper = scikeras.BaseWrapper
+    KerasClassifier, KerasRegressor = scikeras.KerasClassifier, scikeras.KerasRegressor
     if score is BaseWrapper.score:
         metric = type(final).scorer
         if metric is KerasClassifier.scorer:
