@@ -6,8 +6,9 @@ Every collected test module that imported scikit-learn's
 runs; the count is reported so that the caller can check the swap happened.
 """
 
-import skimportance
 from sklearn.inspection import permutation_importance as sklearn_function
+
+import skimportance
 
 
 def pytest_collection_modifyitems(session, config, items):
