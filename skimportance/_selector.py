@@ -97,10 +97,14 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     Parameters
     ----------
-    estimator : estimator object
+    estimator : estimator object or keras.Model
         The model whose use of the features is measured. Must implement
         ``fit``; any of ``predict``, ``predict_proba``, ``decision_function``
-        serve the scorer.
+        serve the scorer. A trained ``keras.Model`` is measured as it is with
+        ``cv="prefit"`` (see :class:`~skimportance.wrappers.FittedKerasModel`);
+        to train fresh copies, pass
+        :func:`skimportance.wrappers.make_trainable(model, epochs=...)
+        <skimportance.wrappers.make_trainable>`.
     scoring : str or callable, default=None
         The score whose drop measures importance. ``None`` picks a proper
         scoring rule: ``"neg_log_loss"`` for classifiers with probabilities
@@ -113,8 +117,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     cv : int, cross-validation generator, iterable or "prefit", default=5
         Splits for fitting and measuring: an int gives (Stratified)KFold, an
         object or iterable is used as given. ``"prefit"``: ``estimator`` is
-        already fitted (also as :class:`~sklearn.frozen.FrozenEstimator`) and is
-        measured on the X, y passed to ``fit``, which should be held-out data.
+        already fitted (also as :class:`~sklearn.frozen.FrozenEstimator`, or a
+        trained ``keras.Model``) and is measured on the X, y passed to ``fit``,
+        which should be held-out data.
     threshold : float, str or None, default=None
         ``None``: keep the features whose importance is significantly greater
         than zero at level ``alpha``: a one-sided corrected resampled t-test
@@ -191,7 +196,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     Attributes
     ----------
     estimator_ : estimator
-        Fitted on all of X (``refit=True``), or the prefit estimator.
+        Fitted on all of X (``refit=True``), or the prefit estimator (a
+        trained ``keras.Model`` as a
+        :class:`~skimportance.wrappers.FittedKerasModel`).
     feature_importances_ : ndarray of shape (n_features_in_,)
         Mean importance over splits and repeats.
     feature_importances_std_ : ndarray of shape (n_features_in_,)

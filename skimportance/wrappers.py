@@ -20,6 +20,14 @@ Use them in place of the originals, with the same parameters::
     from skimportance.wrappers import KerasClassifier  # instead of scikeras'
 
 skimportance's own functions and selector handle the originals without these.
+
+A plain ``keras.Model``
+    :class:`FittedKerasModel` is a trained model as a fitted scikit-learn
+    estimator (task and classes from its output layer; skimportance wraps a
+    raw model in it by itself). :func:`make_trainable` turns a compiled model
+    into a trainable estimator (:class:`KerasModelClassifier`,
+    :class:`KerasModelRegressor`, built on ``keras.wrappers``) whose every fit
+    trains a fresh copy, for cross-validation.
 """
 
 import copy
