@@ -324,7 +324,7 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
         return bool(getattr(self.model, "built", False))
 
     def __sklearn_tags__(self):
-        from sklearn.utils._tags import ClassifierTags, RegressorTags
+        from sklearn.utils import ClassifierTags, RegressorTags
 
         tags = super().__sklearn_tags__()
         kind = self._task()

@@ -30,8 +30,13 @@ from sklearn.metrics import (
     r2_score,
 )
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import Tags, get_tags
-from sklearn.utils._tags import ClassifierTags, RegressorTags, TargetTags
+from sklearn.utils import (
+    ClassifierTags,
+    RegressorTags,
+    Tags,
+    TargetTags,
+    get_tags,
+)
 from sklearn.utils.validation import _num_samples
 
 try:  # private helpers; without them every segment goes through the scorer

@@ -33,7 +33,7 @@ A plain ``keras.Model``
 import copy
 
 import numpy as np
-from sklearn.utils._tags import ClassifierTags, RegressorTags
+from sklearn.utils import ClassifierTags, RegressorTags
 
 from ._keras import _has_softmax_output
 from ._keras_model import (
