@@ -332,7 +332,6 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
         tags.classifier_tags = ClassifierTags() if kind == "classifier" else None
         tags.regressor_tags = RegressorTags() if kind == "regressor" else None
         tags.target_tags.required = True
-        tags.input_tags.allow_nan = True  # the network answers NaN with NaN
         tags.non_deterministic = True
         return tags
 
