@@ -351,6 +351,7 @@ def test_array_likes_as_scikit_learn_takes_them(models):
     assert_allclose(ours.importances, theirs.importances, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow  # trains 5 networks: about 10 s of CPU
 def test_readme_trained_model_section_runs(capsys):
     """README's "I have a trained Keras model" example runs and finds the
     informative inputs (the section comes from COORD_README_m.md until it is
