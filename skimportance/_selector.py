@@ -3,6 +3,7 @@
 import copy
 import numbers
 import sys
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -38,10 +39,16 @@ from sklearn.utils.validation import (
 )
 
 from ._groups import FeatureLayout
+from ._inference import (
+    MULTIPLE_TESTING,
+    adjust_pvalues,
+    row_level_test,
+    split_level_test,
+)
 from ._parallel import fit_and_measure, limit_tensorflow_threads, refit
 from ._progress import Progress
 from ._scoring import estimator_type
-from ._threshold import importance_pvalues, resolve_threshold, support_mask
+from ._threshold import forced_features, resolve_threshold, support_mask
 
 __all__ = ["KerasImportanceSelector", "clone_estimator"]
 
@@ -251,6 +258,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         "cv": ["cv_object", StrOptions({"prefit"})],
         "threshold": [Interval(Real, None, None, closed="neither"), str, None],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "multiple_testing": [StrOptions(set(MULTIPLE_TESTING))],
         "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
         "min_features_to_select": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
@@ -277,6 +285,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         cv=5,
         threshold=None,
         alpha=0.05,
+        multiple_testing="none",
         max_features=None,
         min_features_to_select=1,
         refit=True,
@@ -296,6 +305,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self.cv = cv
         self.threshold = threshold
         self.alpha = alpha
+        self.multiple_testing = multiple_testing
         self.max_features = max_features
         self.min_features_to_select = min_features_to_select
         self.refit = refit
@@ -514,39 +524,26 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                     yield task(*args, **kw)
 
             outputs = run_here()
-        importances, baselines = [], []
-        scorer = None
+        results = []
         for i, output in enumerate(outputs):
             if i == len(splits):  # the refit
                 estimator_ = output
                 continue
-            split_importances, baseline, scorer, scoring, seconds = output
-            importances.append(split_importances)
-            baselines.append(baseline)
-            self.scoring_ = scoring
+            results.append(output)
+            self.scoring_ = output.scoring
             if parallel:
                 progress.update(n_segments)
             if self.verbose and progress.bar is None:
                 print(
                     f"[KerasImportanceSelector] split {i + 1}/{len(splits)}: "
-                    f"baseline {baseline:.4f}, {seconds:.1f}s",
+                    f"baseline {output.baseline:.4f}, {output.seconds:.1f}s",
                     file=sys.stderr,
                 )
         progress.close()
-        self.importances_ = np.concatenate(importances, axis=1)
-        self.feature_importances_ = self.importances_.mean(axis=1)
-        self.feature_importances_std_ = self.importances_.std(axis=1)
-        self.n_splits_ = len(splits)
-        ratios = [len(test) / len(train) for train, test in splits if train is not None]
-        self.pvalues_ = importance_pvalues(
-            self.importances_, self.n_splits_, float(np.mean(ratios)) if ratios else 0.0
-        )
-        self.baseline_scores_ = np.asarray(baselines, dtype=float)
-        self.baseline_score_ = float(self.baseline_scores_.mean())
-        self.scorer_ = scorer
+        self._collect(results, splits)
         # validate the selection rule now rather than at transform; a callable
         # max_features needs X, so its mask is the one computed here
-        self._support_at_fit = self._mask_for(X)
+        self._support_at_fit = self._mask_for(X, warn=True)
         if do_refit and not parallel:  # after the selection rule is validated
             estimator_ = refit(
                 clone_estimator(self.estimator),
@@ -560,6 +557,60 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             self.estimator_ = estimator_
         return self
 
+    def _collect(self, results, splits):
+        """Fitted attributes from the splits' results (``fit_and_measure``)."""
+        group_imp = np.concatenate([r.importances for r in results], axis=1)
+        self.n_splits_ = len(splits)
+        self.baseline_scores_ = np.asarray([r.baseline for r in results], dtype=float)
+        self.baseline_score_ = float(self.baseline_scores_.mean())
+        self.scorer_ = results[-1].scorer
+        if all(r.row_importances is not None for r in results):
+            rows = [
+                r.rows if train is None else np.asarray(test)[r.rows]
+                for r, (train, test) in zip(results, splits)
+            ]
+            _, _, pvalues, ci = row_level_test(
+                [r.row_importances for r in results],
+                [r.row_weights for r in results],
+                rows,
+                alpha=self.alpha,
+            )
+            self.test_ = "row"
+        else:
+            ratios = [len(te) / len(tr) for tr, te in splits if tr is not None]
+            pvalues, ci = split_level_test(
+                group_imp,
+                self.n_splits_,
+                float(np.mean(ratios)) if ratios else 0.0,
+                alpha=self.alpha,
+            )
+            self.test_ = "split" if self.n_splits_ > 1 else None
+        if self.test_ is None:
+            warnings.warn(
+                f"scoring={self.scoring_!r} is not a mean over rows, and one split "
+                "gives no valid test of it: pvalues_ and the intervals are NaN "
+                "and threshold=None keeps no input by the test. Use a scorer "
+                "that is a mean over rows (neg_log_loss, neg_brier_score, "
+                "accuracy, r2, neg_mean_squared_error, neg_mean_absolute_error), "
+                "several splits (cv=3), or select by a threshold.",
+                UserWarning,
+                stacklevel=3,
+            )
+        self.group_importances_ = group_imp.mean(axis=1)
+        self.group_importances_std_ = group_imp.std(axis=1)
+        self.group_pvalues_ = pvalues
+        self.group_pvalues_adjusted_ = adjust_pvalues(pvalues, self.multiple_testing)
+        self.group_importances_ci_ = ci
+        owner = _owner_groups(
+            self.feature_groups_, self.group_importances_, self.n_features_in_
+        )
+        self.importances_ = group_imp[owner]
+        self.feature_importances_ = self.group_importances_[owner]
+        self.feature_importances_std_ = self.group_importances_std_[owner]
+        self.pvalues_ = pvalues[owner]
+        self.pvalues_adjusted_ = self.group_pvalues_adjusted_[owner]
+        self.feature_importances_ci_ = ci[owner]
+
     def _check_prefit(self):
         try:
             check_is_fitted(self.estimator)
@@ -571,7 +622,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             ) from exc
 
     # ----------------------------------------------------------- selection
-    def _mask_for(self, X=None):
+    def _mask_for(self, X=None, warn=False):
         """Mask over groups (one per feature without groups)."""
         max_features = self.max_features
         if callable(max_features):
@@ -583,14 +634,28 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                     f"max_features callable returned {max_features!r}; an int >= 0 "
                     "was expected."
                 )
-        return support_mask(
-            self.feature_importances_,
-            self.pvalues_,
+        mask, forced = support_mask(
+            self.group_importances_,
+            adjust_pvalues(self.group_pvalues_, self.multiple_testing),
             threshold=self.threshold,
             alpha=self.alpha,
             max_features=max_features,
             min_features_to_select=self.min_features_to_select,
+            return_forced=True,
         )
+        if warn and forced:
+            names = forced_features(
+                self.group_importances_, self.group_pvalues_, forced, self.group_names_
+            )
+            warnings.warn(
+                f"min_features_to_select={self.min_features_to_select} kept "
+                f"{len(forced)} input(s) that did not pass the selection rule: "
+                f"{names}. Set min_features_to_select=0 to keep only the inputs "
+                "that pass.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return mask
 
     @property
     def group_support_(self):
@@ -685,7 +750,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def threshold_(self):
         """The importance threshold in force (0.0 when significance decides)."""
         check_is_fitted(self, "feature_importances_")
-        cut = resolve_threshold(self.threshold, self.feature_importances_)
+        cut = resolve_threshold(self.threshold, self.group_importances_)
         return 0.0 if cut is None else cut
 
     # ---------------------------------------------------------- delegation
@@ -758,6 +823,18 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def classes_(self):
         """Classes of ``estimator_``."""
         return self.estimator_.classes_
+
+
+def _owner_groups(groups, importances, n_features):
+    """For each feature, the group whose values it takes: its most important
+    group (the first of equals), so a feature in overlapping groups reports
+    the strongest evidence that it matters."""
+    owner = np.full(n_features, -1, dtype=np.intp)
+    for g in np.argsort(-np.asarray(importances), kind="stable"):
+        members = np.asarray(groups[g], dtype=np.intp)
+        members = members[owner[members] < 0]
+        owner[members] = g
+    return owner
 
 
 def _is_missing(y):
