@@ -594,7 +594,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 "accuracy, r2, neg_mean_squared_error, neg_mean_absolute_error), "
                 "several splits (cv=3), or select by a threshold.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         self.group_importances_ = group_imp.mean(axis=1)
         self.group_importances_std_ = group_imp.std(axis=1)
@@ -653,7 +653,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 f"{names}. Set min_features_to_select=0 to keep only the inputs "
                 "that pass.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         return mask
 
