@@ -89,7 +89,9 @@ def keras_mlp(seed):
         model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
         return model
 
-    return KerasClassifier(build, epochs=20, batch_size=64, verbose=0, random_state=seed)
+    return KerasClassifier(
+        build, epochs=20, batch_size=64, verbose=0, random_state=seed
+    )
 
 
 MODELS = {  # name -> (task, estimator factory)
@@ -184,11 +186,42 @@ def summarize(records):
     return out
 
 
+HEADER = (
+    "| model | mode | test | multiple testing | datasets | false-positive rate "
+    "| power, weak input | power, strong input | FWER | FDR | s/fit |"
+)
+
+
+def table_rows(model, mode, summaries, seconds, n):
+    """Markdown rows of one (model, mode): the row-level test under each
+    multiple-testing option, then the previous test."""
+    rows = []
+    for test, by_option in summaries.items():
+        options = OPTIONS if test == "row-level" else ("none",)
+        for option in options:
+            s = by_option[option]
+            text = (
+                f"| {model} | {mode} | {test} | {option} | {n} | {s['fpr']} | "
+                f"{s['weak']} | {s['strong']} | {s['fwer']} | {s['fdr']} | "
+                f"{seconds:.2f} |"
+            )
+            rows.append((model, mode, test, option, s, seconds, text))
+    return rows
+
+
 def run(models, n_datasets, keras_datasets, quick=False):
-    results = {}  # (model, mode) -> dict(test -> summary), seconds
+    """Measure every (model, mode) and print its rows as soon as it is done."""
+    print(
+        f"\nalpha = {ALPHA}; 95% Wilson intervals; FDR = mean false discovery "
+        "proportion ± 95% normal half-width; 8 noise inputs per dataset.\n"
+    )
+    print(HEADER)
+    print("|---" * (HEADER.count("|") - 1) + "|", flush=True)
+    rows = []
     for model in models:
-        modes = KERAS_MODES if model.startswith("Keras") else [m for m, _ in MODES]
-        n = keras_datasets if model.startswith("Keras") else n_datasets[model]
+        keras = model.startswith("Keras")
+        modes = KERAS_MODES if keras else [m for m, _ in MODES]
+        n = keras_datasets if keras else n_datasets[model]
         if quick:
             modes = ["prefit, n_repeats=5", "cv=3"]
         for mode in modes:
@@ -199,33 +232,10 @@ def run(models, n_datasets, keras_datasets, quick=False):
                 for test, p in pvalues.items():
                     records.setdefault(test, []).append((importances, p))
             summaries = {test: summarize(r) for test, r in records.items()}
-            results[(model, mode)] = (summaries, float(np.mean(seconds)), n)
-    return results
-
-
-def print_tables(results):
-    print(
-        f"\nalpha = {ALPHA}; 95% Wilson intervals; FDR = mean false discovery "
-        "proportion ± 95% normal half-width; 8 noise inputs per dataset.\n"
-    )
-    header = (
-        "| model | mode | test | multiple testing | datasets | false-positive rate "
-        "| power, weak input | power, strong input | FWER | FDR | s/fit |"
-    )
-    print(header)
-    print("|---" * (header.count("|") - 1) + "|")
-    rows = []
-    for (model, mode), (summaries, seconds, n) in results.items():
-        for test, by_option in summaries.items():
-            options = OPTIONS if test == "row-level" else ("none",)
-            for option in options:
-                s = by_option[option]
-                print(
-                    f"| {model} | {mode} | {test} | {option} | {n} | {s['fpr']} | "
-                    f"{s['weak']} | {s['strong']} | {s['fwer']} | {s['fdr']} | "
-                    f"{seconds:.2f} |"
-                )
-                rows.append((model, mode, test, option, s, seconds))
+            new = table_rows(model, mode, summaries, float(np.mean(seconds)), n)
+            for row in new:
+                print(row[-1], flush=True)
+            rows.extend(new)
     return rows
 
 
@@ -233,8 +243,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke configuration")
     parser.add_argument("--datasets", type=int, default=200)
-    parser.add_argument("--mlp-datasets", type=int, default=60)
-    parser.add_argument("--keras-datasets", type=int, default=10)
+    parser.add_argument("--mlp-datasets", type=int, default=40)
+    parser.add_argument("--keras-datasets", type=int, default=8)
     parser.add_argument("--no-keras", action="store_true")
     args = parser.parse_args(argv)
     models = list(MODELS)
@@ -249,8 +259,7 @@ def main(argv=None):
         models = ["LogisticRegression", "Ridge"]
         n_datasets = {m: 3 for m in models}
     start = time.perf_counter()
-    results = run(models, n_datasets, args.keras_datasets, quick=args.quick)
-    rows = print_tables(results)
+    rows = run(models, n_datasets, args.keras_datasets, quick=args.quick)
     print(f"\n{time.perf_counter() - start:.0f} s in all")
     return rows
 

@@ -93,7 +93,9 @@ def _log_loss_terms(y, base, sample_weight, kwargs):
         else:
             if P.shape[1:] != T.shape:
                 raise ValueError("predictions do not match the classes")
-            index = np.broadcast_to(true_idx[np.newaxis, :, np.newaxis], P.shape[:2] + (1,))
+            index = np.broadcast_to(
+                true_idx[np.newaxis, :, np.newaxis], P.shape[:2] + (1,)
+            )
             p_true = np.take_along_axis(P, index, axis=2)[:, :, 0]
         eps = np.finfo(P.dtype).eps
         return -np.log(np.clip(p_true, eps, 1 - eps), dtype=np.float64)
@@ -145,9 +147,10 @@ def _regression_pred(P, y2):
 
 def _error_terms(power):
     def build(y, base, sample_weight, kwargs):
-        if set(kwargs) - {"multioutput"} or kwargs.get(
-            "multioutput", "uniform_average"
-        ) != "uniform_average":
+        if (
+            set(kwargs) - {"multioutput"}
+            or kwargs.get("multioutput", "uniform_average") != "uniform_average"
+        ):
             return None
         y2 = _regression_y(y)
         if y2 is None:
@@ -163,9 +166,10 @@ def _error_terms(power):
 
 
 def _r2_terms(y, base, sample_weight, kwargs):
-    if set(kwargs) - {"multioutput"} or kwargs.get(
-        "multioutput", "uniform_average"
-    ) != "uniform_average":
+    if (
+        set(kwargs) - {"multioutput"}
+        or kwargs.get("multioutput", "uniform_average") != "uniform_average"
+    ):
         return None
     y2 = _regression_y(y)
     if y2 is None or y2.shape[0] < 2:
@@ -311,9 +315,7 @@ def row_accumulator(
             return None
         offset, terms = built
         base_terms = terms(base_pred)[0]
-        value = scorer._sign * (
-            offset + np.average(base_terms, weights=sample_weight)
-        )
+        value = scorer._sign * (offset + np.average(base_terms, weights=sample_weight))
     except (AttributeError, ValueError, TypeError, IndexError):
         return None
     if not np.isclose(value, float(base_value), rtol=1e-6, atol=1e-9):

@@ -123,22 +123,39 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         measured on the X, y passed to ``fit``, which should be held-out data.
     threshold : float, str or None, default=None
         ``None``: keep the features whose importance is significantly greater
-        than zero at level ``alpha``: a one-sided corrected resampled t-test
-        (Nadeau and Bengio) over the per-split mean importances, which accounts
-        for the overlap of CV training sets; over the repeats when there is one
-        split (``cv="prefit"``). A float,
-        ``"mean"``, ``"median"`` or a scaled string such as ``"1.25*mean"``: keep
-        importances >= that value. Either way a kept feature has a positive
-        mean importance: a feature whose permutation improves the score is
-        never rewarded.
+        than zero at level ``alpha`` (one-sided). For scorers that are means
+        over rows (log loss, Brier, accuracy, R², squared and absolute error)
+        the test is **row-level** and cross-fitted: each held-out row's drop in
+        score (averaged over repeats) comes from the network that did not
+        train on it, and the standard error comes from the rows; this is
+        valid with ``cv="prefit"`` too. For other scorers (``roc_auc``,
+        callables) it is Nadeau and Bengio's corrected resampled t-test over
+        the per-split mean importances; with one split no valid test exists
+        and the p-values are NaN (a warning says so). ``test_`` tells which
+        ran. A float, ``"mean"``, ``"median"`` or a scaled string such as
+        ``"1.25*mean"``: keep importances >= that value. Either way a kept
+        feature has a positive mean importance: a feature whose permutation
+        improves the score is never rewarded.
     alpha : float, default=0.05
-        Significance level for ``threshold=None``. Not corrected for the number
-        of features tested.
+        Significance level for ``threshold=None``, applied to the p-values
+        adjusted by ``multiple_testing``. Confidence intervals have level
+        ``1 - 2 * alpha``: their lower end is the one-sided bound.
+    multiple_testing : {"none", "holm", "fdr_bh"}, default="none"
+        Control over all the inputs tested: ``"none"``, level ``alpha`` per
+        input; ``"holm"``, the family-wise error rate (Holm's step-down, the
+        chance of keeping any null input); ``"fdr_bh"``, the false discovery
+        rate (Benjamini-Hochberg, the expected share of null inputs among the
+        kept ones). ``pvalues_`` stay raw; ``pvalues_adjusted_`` hold the
+        adjusted ones (as in :class:`~sklearn.feature_selection.SelectFdr` and
+        :class:`~sklearn.feature_selection.SelectFwe`).
     max_features : int, callable or None, default=None
         Keep at most this many features (best first). A callable gets X and
         returns the int.
     min_features_to_select : int, default=1
-        Keep at least this many of the best features even if fewer pass.
+        Keep at least this many of the best features even if fewer pass; an
+        input kept this way is named in a warning with its importance and
+        p-value (it may have a non-positive importance). ``0`` keeps only the
+        inputs that pass, possibly none.
     refit : bool, default=True
         Fit ``estimator_`` on all of X after measuring (not with ``cv="prefit"``,
         where ``estimator_`` is the given estimator itself).
@@ -162,7 +179,8 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         TensorFlow's thread pools are sized to ``OMP_NUM_THREADS`` (set by
         joblib and Dask to the worker's share of the cores).
     max_samples : int or float, default=1.0
-        Held-out rows drawn for each split's permutations (all by default).
+        Held-out rows drawn for each split (all by default); the baseline and
+        every permuted copy are scored on the same rows.
     batch_size : int or None, default=None
         Rows per compiled Keras call; ``None`` sizes it automatically.
     verbose : int, default=0
@@ -178,7 +196,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         same row permutation; selection keeps or drops whole groups. Features
         in no group form groups of their own. Groups may overlap: each is
         measured on its own, and a feature is kept if any group holding it is.
-        With groups, importances and p-values are per group (``group_names_``).
+        Per-feature attributes give each feature its group's values (in
+        overlapping groups, those of its most important group); the
+        ``group_*`` attributes hold one value per group.
     feature_axis : int or tuple of int, default=-1
         For X with more than 2 axes, e.g. (samples, time steps, channels) for an
         LSTM/GRU/Conv1D model: the axis of the features; a feature's whole
@@ -199,16 +219,35 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     estimator_ : estimator
         Fitted on all of X (``refit=True``), or the prefit estimator.
     feature_importances_ : ndarray of shape (n_features_in_,)
-        Mean importance over splits and repeats.
+        Mean importance over splits and repeats (the drop in score). With
+        ``feature_groups``, each feature's group's importance (its most
+        important group's, when groups overlap).
     feature_importances_std_ : ndarray of shape (n_features_in_,)
         Standard deviation of the importances over splits and repeats.
+    feature_importances_ci_ : ndarray of shape (n_features_in_, 2)
+        (lower, upper) confidence interval of the importance at level
+        ``1 - 2 * alpha``, from the test in ``test_`` (NaN when none ran).
     importances_ : ndarray of shape (n_features_in_, n_splits * n_repeats)
         Every measured importance, split-major.
     pvalues_ : ndarray of shape (n_features_in_,)
-        One-sided p-values of H0: importance <= 0.
+        One-sided p-values of H0: importance <= 0 (NaN when no valid test
+        exists), not adjusted.
+    pvalues_adjusted_ : ndarray of shape (n_features_in_,)
+        The p-values adjusted by ``multiple_testing`` (over the groups tested).
+    test_ : {"row", "split"} or None
+        The test behind ``pvalues_``: the row-level cross-fitted test, the
+        split-level corrected t-test, or None (no valid test: one split and a
+        scorer that is not a mean over rows).
+    group_importances_ : ndarray of shape (n_groups,)
+        Mean importance of each measured group (each feature without groups).
+    group_importances_std_ : ndarray of shape (n_groups,)
+    group_importances_ci_ : ndarray of shape (n_groups, 2)
+    group_pvalues_ : ndarray of shape (n_groups,)
+    group_pvalues_adjusted_ : ndarray of shape (n_groups,)
     threshold_ : float
         The importance threshold in force (0.0 for ``threshold=None``, where
-        the test decides and the positive-importance rule applies).
+        the test decides and the positive-importance rule applies); relative
+        thresholds ("mean") refer to ``group_importances_``.
     scorer_ : callable
         The scorer used.
     scoring_ : str or callable

@@ -11,6 +11,7 @@ import numbers
 import re
 
 import numpy as np
+from scipy import stats
 
 from ._inference import split_level_test
 
@@ -18,6 +19,7 @@ __all__ = [
     "forced_features",
     "importance_pvalues",
     "resolve_threshold",
+    "rfe_importance",
     "support_mask",
 ]
 
@@ -124,3 +126,35 @@ def forced_features(importances_mean, pvalues, forced, names):
         p_text = "p=nan" if np.isnan(p) else f"p={p:.3g}"
         parts.append(f"{names[j]} (importance {importances_mean[j]:+.4g}, {p_text})")
     return ", ".join(parts)
+
+
+def rfe_importance(estimator):
+    """``importance_getter`` for RFE/RFECV under which a negative importance
+    ranks lowest.
+
+    ``RFE`` and ``RFECV`` square the importances they read (scikit-learn's
+    ``transform_func="square"``), so a large negative permutation importance
+    (permuting the input improved the score) would rank as important. This
+    returns the ranks of ``estimator.feature_importances_`` instead (1 for the
+    lowest, ties averaged): positive numbers in the order of the importances,
+    which squaring keeps.
+
+    Parameters
+    ----------
+    estimator : fitted estimator with ``feature_importances_``
+        For example a fitted :class:`KerasImportanceSelector`.
+
+    Returns
+    -------
+    ranks : ndarray of shape (n_features,)
+
+    Examples
+    --------
+    >>> from sklearn.feature_selection import RFE
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skimportance import KerasImportanceSelector, rfe_importance
+    >>> rfe = RFE(KerasImportanceSelector(LogisticRegression(), cv=3),
+    ...           n_features_to_select=2, importance_getter=rfe_importance)
+    """
+    importances = np.asarray(estimator.feature_importances_, dtype=float)
+    return stats.rankdata(importances)
