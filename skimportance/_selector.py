@@ -116,9 +116,12 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         and ``"neg_log_loss"`` on scikeras classifiers under scikit-learn >= 1.6.
     n_repeats : int, default=5
         Permutations of each feature per split.
-    cv : int, cross-validation generator, iterable or "prefit", default=5
+    cv : int, cross-validation generator, iterable or "prefit", default=3
         Splits for fitting and measuring: an int gives (Stratified)KFold, an
-        object or iterable is used as given. ``"prefit"``: ``estimator`` is
+        object or iterable is used as given. Every row is held out once
+        whatever the number of splits, so the row-level test keeps its power
+        with 3 splits (in ``benchmarks/bench_calibration.py``, power on a weak
+        input within noise of 5 splits), at half the training of 5. ``"prefit"``: ``estimator`` is
         already fitted (also as :class:`~sklearn.frozen.FrozenEstimator`) and is
         measured on the X, y passed to ``fit``, which should be held-out data.
     threshold : float, str or None, default=None
@@ -282,14 +285,16 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     >>> from sklearn.datasets import make_classification
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skimportance import KerasImportanceSelector
-    >>> X, y = make_classification(n_samples=200, n_features=6, n_informative=2,
+    >>> X, y = make_classification(n_samples=400, n_features=6, n_informative=2,
     ...                            n_redundant=0, shuffle=False, random_state=0)
-    >>> selector = KerasImportanceSelector(LogisticRegression(), cv=3,
+    >>> selector = KerasImportanceSelector(LogisticRegression(),
     ...                                    random_state=0).fit(X, y)
     >>> selector.get_support()
     array([ True,  True, False, False, False, False])
+    >>> selector.test_
+    'row'
     >>> selector.transform(X).shape
-    (200, 2)
+    (400, 2)
     """
 
     _parameter_constraints: dict = {
@@ -323,7 +328,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         *,
         scoring=None,
         n_repeats=5,
-        cv=5,
+        cv=3,
         threshold=None,
         alpha=0.05,
         multiple_testing="fdr_bh",
@@ -659,7 +664,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             raise NotFittedError(
                 "cv='prefit' needs a fitted estimator; "
                 f"{type(self.estimator).__name__} is not fitted. Fit it first, or "
-                "pass cv=5 to fit it on each training split."
+                "pass cv=3 to fit it on each training split."
             ) from exc
 
     # ----------------------------------------------------------- selection
@@ -675,9 +680,10 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                     f"max_features callable returned {max_features!r}; an int >= 0 "
                     "was expected."
                 )
+        adjusted = adjust_pvalues(self.group_pvalues_, self.multiple_testing)
         mask, forced = support_mask(
             self.group_importances_,
-            adjust_pvalues(self.group_pvalues_, self.multiple_testing),
+            adjusted,
             threshold=self.threshold,
             alpha=self.alpha,
             max_features=max_features,
@@ -686,7 +692,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         )
         if warn and forced:
             names = forced_features(
-                self.group_importances_, self.group_pvalues_, forced, self.group_names_
+                self.group_importances_,
+                self.group_pvalues_,
+                forced,
+                self.group_names_,
+                None if self.multiple_testing == "none" else adjusted,
             )
             warnings.warn(
                 f"min_features_to_select={self.min_features_to_select} kept "

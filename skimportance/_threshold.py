@@ -118,13 +118,14 @@ def support_mask(
     return keep
 
 
-def forced_features(importances_mean, pvalues, forced, names):
+def forced_features(importances_mean, pvalues, forced, names, adjusted=None):
     """Text naming the inputs that ``min_features_to_select`` kept."""
     parts = []
     for j in forced:
-        p = pvalues[j]
-        p_text = "p=nan" if np.isnan(p) else f"p={p:.3g}"
-        parts.append(f"{names[j]} (importance {importances_mean[j]:+.4g}, {p_text})")
+        text = f"p={pvalues[j]:.3g}"
+        if adjusted is not None and not np.isnan(pvalues[j]):
+            text += f", adjusted {adjusted[j]:.3g}"
+        parts.append(f"{names[j]} (importance {importances_mean[j]:+.4g}, {text})")
     return ", ".join(parts)
 
 
