@@ -23,8 +23,8 @@ the same for the previous tests on the same fits: the split-level corrected
 t-test (Nadeau-Bengio) for cv = 2, 3, 5, and the t-test over repeats used
 before for ``cv="prefit"``. Seconds per fit measure the training cost.
 
-    python benchmarks/bench_calibration.py            # full run (40 min on 2 busy cores)
-    python benchmarks/bench_calibration.py --quick    # smoke configuration
+    python benchmarks/bench_calibration.py          # full run (40 min, 2 busy cores)
+    python benchmarks/bench_calibration.py --quick  # smoke configuration
 """
 
 import argparse

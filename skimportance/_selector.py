@@ -121,9 +121,10 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         object or iterable is used as given. Every row is held out once
         whatever the number of splits, so the row-level test keeps its power
         with 3 splits (in ``benchmarks/bench_calibration.py``, power on a weak
-        input within noise of 5 splits), at half the training of 5. ``"prefit"``: ``estimator`` is
-        already fitted (also as :class:`~sklearn.frozen.FrozenEstimator`) and is
-        measured on the X, y passed to ``fit``, which should be held-out data.
+        input within noise of 5 splits), at half the training of 5.
+        ``"prefit"``: ``estimator`` is already fitted (also as
+        :class:`~sklearn.frozen.FrozenEstimator`) and is measured on the X, y
+        passed to ``fit``, which should be held-out data.
     threshold : float, str or None, default=None
         ``None``: keep the features whose importance is significantly greater
         than zero at level ``alpha`` (one-sided). For scorers that are means
@@ -148,10 +149,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         rate (Benjamini-Hochberg: the expected share of unused inputs among
         the kept ones is at most ``alpha``); ``"holm"``, the family-wise error
         rate (Holm's step-down: the chance of keeping any unused input);
-        ``"none"``, level ``alpha`` per input (with 8 unused inputs of 10, a
-        quarter of the datasets kept at least one, and about 12% of the kept
-        inputs were unused, in ``benchmarks/bench_calibration.py``). ``pvalues_`` stay raw; ``pvalues_adjusted_`` hold the
-        adjusted ones (as in :class:`~sklearn.feature_selection.SelectFdr` and
+        ``"none"``, level ``alpha`` per input (with 8 unused inputs of 10,
+        26-48% of the datasets in ``benchmarks/bench_calibration.py`` kept at
+        least one, and 11-27% of the kept inputs were unused). ``pvalues_``
+        stay raw; ``pvalues_adjusted_`` hold the adjusted ones (as in
+        :class:`~sklearn.feature_selection.SelectFdr` and
         :class:`~sklearn.feature_selection.SelectFwe`).
     max_features : int, callable or None, default=None
         Keep at most this many features (best first). A callable gets X and

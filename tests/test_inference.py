@@ -141,6 +141,17 @@ def test_cv_attributes_intervals_and_adjusted_pvalues():
     )
 
 
+def test_two_splits_do_not_lose_a_strong_input():
+    """Before: the split-level test had 1 degree of freedom at cv=2 (p=0.06 for
+    an input as important as the kept one); the rows give the evidence now."""
+    X, y = _logistic(0, n=300, coefs=(1.0,), n_inputs=4)
+    sel = KerasImportanceSelector(
+        LogisticRegression(), cv=2, n_repeats=2, random_state=0
+    ).fit(X, y)
+    assert sel.test_ == "row" and sel.pvalues_[0] < 1e-6
+    assert sel.get_support()[0]
+
+
 def test_non_row_scorer_uses_splits_and_prefit_gives_no_pvalues():
     X, y = _logistic(0, n=300, n_inputs=4)
     sel = KerasImportanceSelector(
