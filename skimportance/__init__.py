@@ -10,6 +10,7 @@ from . import _eli5
 from ._groups import groups_from_column_transformer
 from ._permutation_importance import permutation_importance
 from ._selector import KerasImportanceSelector
+from ._threshold import rfe_importance
 
 _eli5.install()  # eli5.explain_weights(selector) works, eli5 is not imported
 
@@ -19,5 +20,6 @@ __all__ = [
     "KerasImportanceSelector",
     "groups_from_column_transformer",
     "permutation_importance",
+    "rfe_importance",
     "__version__",
 ]

@@ -21,6 +21,8 @@ import sys
 import time
 
 import numpy as np
+from sklearn.utils import Bunch, _safe_indexing
+from sklearn.utils.random import sample_without_replacement
 
 from ._permutation_importance import compute_importances
 from ._progress import quiet_training
@@ -140,12 +142,15 @@ def fit_and_measure(
 
     Returns
     -------
-    importances : ndarray of shape (n_groups, n_repeats)
-    baseline : float
-    scorer : scorer
-    scoring : str or callable
-        The scoring used (the default is resolved from the fitted estimator).
-    seconds : float
+    result : Bunch
+        ``importances`` (n_groups, n_repeats); ``baseline`` (float, on the
+        evaluated rows); ``scorer``; ``scoring`` (the default is resolved
+        from the fitted estimator); ``seconds``; ``rows``: the evaluated
+        positions within the held-out part (``max_samples`` of them, the same
+        rows for the baseline and every permuted copy); ``row_importances``:
+        each evaluated row's drop in score averaged over repeats,
+        (n_groups, n_rows), or None when the scorer is not a mean over rows;
+        ``row_weights``: the evaluated rows' sample weights or None.
     """
     limit_tensorflow_threads()
     start = time.perf_counter()
@@ -154,6 +159,16 @@ def fit_and_measure(
         with quiet_training(verbose), training_seed(train_seed):
             estimator.fit(X_train, y_train, **fit_params)
     X_test, y_test, sw_test = test
+    n_test = X_test.shape[0]
+    rows = np.arange(n_test)
+    if max_samples < n_test:  # the baseline is scored on the same rows
+        rows = np.sort(
+            sample_without_replacement(n_test, max_samples, random_state=perm_seed)
+        )
+        X_test = _safe_indexing(X_test, rows, axis=0)
+        y_test = _safe_indexing(y_test, rows, axis=0)
+        if sw_test is not None:
+            sw_test = _safe_indexing(sw_test, rows, axis=0)
     if scoring is None:
         scoring = _default_scoring(make_responder(estimator, batch_size))
     results, baseline, scorers, _ = compute_importances(
@@ -165,19 +180,23 @@ def fit_and_measure(
         n_jobs=n_jobs,
         random_seed=int(perm_seed),
         sample_weight=sw_test,
-        max_samples=max_samples,
+        max_samples=None,
         batch_size=batch_size,
         layout=layout,
         inference=inference,
         progress=progress,
+        row_level=True,
     )
     (name,) = results
-    return (
-        results[name].importances,
-        baseline[name],
-        scorers[name],
-        scoring,
-        time.perf_counter() - start,
+    return Bunch(
+        importances=results[name].importances,
+        baseline=baseline[name],
+        scorer=scorers[name],
+        scoring=scoring,
+        seconds=time.perf_counter() - start,
+        rows=rows,
+        row_importances=results[name].get("row_importances"),
+        row_weights=None if sw_test is None else np.asarray(sw_test, dtype=float),
     )
 
 

@@ -22,6 +22,7 @@ from ._keras import KerasResponder
 from ._keras_model import as_fitted_estimator
 from ._permutation import draw_permutations, permuted_scores
 from ._responses import block_rows, make_responder, response_nbytes
+from ._row_losses import row_accumulator
 from ._scoring import SegmentScorer, resolve_scoring
 
 __all__ = ["permutation_importance"]
@@ -51,11 +52,16 @@ def compute_importances(
     layout=None,
     inference="auto",
     progress=None,
+    row_level=False,
 ):
     """Permutation importance on validated input; shared by the selector.
 
     Returns ``(results, baseline, scorers, multimetric)`` where ``results`` is a
     dict name -> Bunch and ``baseline`` a dict name -> score.
+
+    ``row_level=True`` (one scorer that is a mean over rows, all rows
+    evaluated) adds ``row_importances`` to the Bunch: each row's drop in score
+    averaged over repeats, shape (n_groups, n_samples); see ``_row_losses``.
     """
     estimator = as_fitted_estimator(estimator, y)  # a raw keras.Model
     n_samples = X.shape[0]
@@ -110,9 +116,22 @@ def compute_importances(
         max_group = max((len(g) for g in groups), default=1)
         updater = first_layer_updater(responder, X_eval, methods, max_group)
 
+    rows_acc = None
+    if row_level and rows is None:
+        rows_acc = row_accumulator(
+            scorers,
+            responder,
+            methods,
+            X,
+            y,
+            sample_weight,
+            baseline,
+            len(groups),
+            n_repeats,
+        )
     scores = permuted_scores(
         respond,
-        segments,
+        segments if rows_acc is None else rows_acc,
         X_flat,
         groups,
         perms,
@@ -141,6 +160,8 @@ def compute_importances(
             continue
         permuted = np.array([s[name] for s in scores], dtype=float)
         results[name] = _importances_bunch(base, permuted.reshape(len(groups), -1))
+        if rows_acc is not None:
+            results[name]["row_importances"] = rows_acc.row_importances()
     return results, baseline, scorers, multimetric
 
 

@@ -3,6 +3,7 @@
 import copy
 import numbers
 import sys
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -38,11 +39,17 @@ from sklearn.utils.validation import (
 )
 
 from ._groups import FeatureLayout
+from ._inference import (
+    MULTIPLE_TESTING,
+    adjust_pvalues,
+    row_level_test,
+    split_level_test,
+)
 from ._keras_model import as_fitted_estimator, check_trainable
 from ._parallel import fit_and_measure, limit_tensorflow_threads, refit
 from ._progress import Progress
 from ._scoring import estimator_type
-from ._threshold import importance_pvalues, resolve_threshold, support_mask
+from ._threshold import forced_features, resolve_threshold, support_mask
 
 __all__ = ["KerasImportanceSelector", "clone_estimator"]
 
@@ -114,30 +121,54 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         and ``"neg_log_loss"`` on scikeras classifiers under scikit-learn >= 1.6.
     n_repeats : int, default=5
         Permutations of each feature per split.
-    cv : int, cross-validation generator, iterable or "prefit", default=5
+    cv : int, cross-validation generator, iterable or "prefit", default=3
         Splits for fitting and measuring: an int gives (Stratified)KFold, an
-        object or iterable is used as given. ``"prefit"``: ``estimator`` is
-        already fitted (also as :class:`~sklearn.frozen.FrozenEstimator`, or a
-        trained ``keras.Model``) and is measured on the X, y passed to ``fit``,
-        which should be held-out data.
+        object or iterable is used as given. Every row is held out once
+        whatever the number of splits, so the row-level test keeps its power
+        with 3 splits (in ``benchmarks/bench_calibration.py``, power on a weak
+        input within noise of 5 splits), at half the training of 5.
+        ``"prefit"``: ``estimator`` is already fitted (also as
+        :class:`~sklearn.frozen.FrozenEstimator`, or a trained ``keras.Model``)
+        and is measured on the X, y passed to ``fit``, which should be
+        held-out data.
     threshold : float, str or None, default=None
         ``None``: keep the features whose importance is significantly greater
-        than zero at level ``alpha``: a one-sided corrected resampled t-test
-        (Nadeau and Bengio) over the per-split mean importances, which accounts
-        for the overlap of CV training sets; over the repeats when there is one
-        split (``cv="prefit"``). A float,
-        ``"mean"``, ``"median"`` or a scaled string such as ``"1.25*mean"``: keep
-        importances >= that value. Either way a kept feature has a positive
-        mean importance: a feature whose permutation improves the score is
-        never rewarded.
+        than zero at level ``alpha`` (one-sided). For scorers that are means
+        over rows (log loss, Brier, accuracy, R², squared and absolute error)
+        the test is **row-level** and cross-fitted: each held-out row's drop in
+        score (averaged over repeats) comes from the network that did not
+        train on it, and the standard error comes from the rows; this is
+        valid with ``cv="prefit"`` too. For other scorers (``roc_auc``,
+        callables) it is Nadeau and Bengio's corrected resampled t-test over
+        the per-split mean importances; with one split no valid test exists
+        and the p-values are NaN (a warning says so). ``test_`` tells which
+        ran. A float, ``"mean"``, ``"median"`` or a scaled string such as
+        ``"1.25*mean"``: keep importances >= that value. Either way a kept
+        feature has a positive mean importance: a feature whose permutation
+        improves the score is never rewarded.
     alpha : float, default=0.05
-        Significance level for ``threshold=None``. Not corrected for the number
-        of features tested.
+        Significance level for ``threshold=None``, applied to the p-values
+        adjusted by ``multiple_testing``. Confidence intervals have level
+        ``1 - 2 * alpha``: their lower end is the one-sided bound.
+    multiple_testing : {"fdr_bh", "holm", "none"}, default="fdr_bh"
+        Control over all the inputs tested: ``"fdr_bh"``, the false discovery
+        rate (Benjamini-Hochberg: the expected share of unused inputs among
+        the kept ones is at most ``alpha``); ``"holm"``, the family-wise error
+        rate (Holm's step-down: the chance of keeping any unused input);
+        ``"none"``, level ``alpha`` per input (with 8 unused inputs of 10,
+        26-48% of the datasets in ``benchmarks/bench_calibration.py`` kept at
+        least one, and 11-27% of the kept inputs were unused). ``pvalues_``
+        stay raw; ``pvalues_adjusted_`` hold the adjusted ones (as in
+        :class:`~sklearn.feature_selection.SelectFdr` and
+        :class:`~sklearn.feature_selection.SelectFwe`).
     max_features : int, callable or None, default=None
         Keep at most this many features (best first). A callable gets X and
         returns the int.
     min_features_to_select : int, default=1
-        Keep at least this many of the best features even if fewer pass.
+        Keep at least this many of the best features even if fewer pass; an
+        input kept this way is named in a warning with its importance and
+        p-value (it may have a non-positive importance). ``0`` keeps only the
+        inputs that pass, possibly none.
     refit : bool, default=True
         Fit ``estimator_`` on all of X after measuring (not with ``cv="prefit"``,
         where ``estimator_`` is the given estimator itself).
@@ -161,7 +192,8 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         TensorFlow's thread pools are sized to ``OMP_NUM_THREADS`` (set by
         joblib and Dask to the worker's share of the cores).
     max_samples : int or float, default=1.0
-        Held-out rows drawn for each split's permutations (all by default).
+        Held-out rows drawn for each split (all by default); the baseline and
+        every permuted copy are scored on the same rows.
     batch_size : int or None, default=None
         Rows per compiled Keras call; ``None`` sizes it automatically.
     verbose : int, default=0
@@ -177,7 +209,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         same row permutation; selection keeps or drops whole groups. Features
         in no group form groups of their own. Groups may overlap: each is
         measured on its own, and a feature is kept if any group holding it is.
-        With groups, importances and p-values are per group (``group_names_``).
+        Per-feature attributes give each feature its group's values (in
+        overlapping groups, those of its most important group); the
+        ``group_*`` attributes hold one value per group.
     feature_axis : int or tuple of int, default=-1
         For X with more than 2 axes, e.g. (samples, time steps, channels) for an
         LSTM/GRU/Conv1D model: the axis of the features; a feature's whole
@@ -200,16 +234,35 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         trained ``keras.Model`` as a
         :class:`~skimportance.wrappers.FittedKerasModel`).
     feature_importances_ : ndarray of shape (n_features_in_,)
-        Mean importance over splits and repeats.
+        Mean importance over splits and repeats (the drop in score). With
+        ``feature_groups``, each feature's group's importance (its most
+        important group's, when groups overlap).
     feature_importances_std_ : ndarray of shape (n_features_in_,)
         Standard deviation of the importances over splits and repeats.
+    feature_importances_ci_ : ndarray of shape (n_features_in_, 2)
+        (lower, upper) confidence interval of the importance at level
+        ``1 - 2 * alpha``, from the test in ``test_`` (NaN when none ran).
     importances_ : ndarray of shape (n_features_in_, n_splits * n_repeats)
         Every measured importance, split-major.
     pvalues_ : ndarray of shape (n_features_in_,)
-        One-sided p-values of H0: importance <= 0.
+        One-sided p-values of H0: importance <= 0 (NaN when no valid test
+        exists), not adjusted.
+    pvalues_adjusted_ : ndarray of shape (n_features_in_,)
+        The p-values adjusted by ``multiple_testing`` (over the groups tested).
+    test_ : {"row", "split"} or None
+        The test behind ``pvalues_``: the row-level cross-fitted test, the
+        split-level corrected t-test, or None (no valid test: one split and a
+        scorer that is not a mean over rows).
+    group_importances_ : ndarray of shape (n_groups,)
+        Mean importance of each measured group (each feature without groups).
+    group_importances_std_ : ndarray of shape (n_groups,)
+    group_importances_ci_ : ndarray of shape (n_groups, 2)
+    group_pvalues_ : ndarray of shape (n_groups,)
+    group_pvalues_adjusted_ : ndarray of shape (n_groups,)
     threshold_ : float
         The importance threshold in force (0.0 for ``threshold=None``, where
-        the test decides and the positive-importance rule applies).
+        the test decides and the positive-importance rule applies); relative
+        thresholds ("mean") refer to ``group_importances_``.
     scorer_ : callable
         The scorer used.
     scoring_ : str or callable
@@ -242,14 +295,16 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     >>> from sklearn.datasets import make_classification
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skimportance import KerasImportanceSelector
-    >>> X, y = make_classification(n_samples=200, n_features=6, n_informative=2,
+    >>> X, y = make_classification(n_samples=400, n_features=6, n_informative=2,
     ...                            n_redundant=0, shuffle=False, random_state=0)
-    >>> selector = KerasImportanceSelector(LogisticRegression(), cv=3,
+    >>> selector = KerasImportanceSelector(LogisticRegression(),
     ...                                    random_state=0).fit(X, y)
     >>> selector.get_support()
     array([ True,  True, False, False, False, False])
+    >>> selector.test_
+    'row'
     >>> selector.transform(X).shape
-    (200, 2)
+    (400, 2)
     """
 
     _parameter_constraints: dict = {
@@ -259,6 +314,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         "cv": ["cv_object", StrOptions({"prefit"})],
         "threshold": [Interval(Real, None, None, closed="neither"), str, None],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "multiple_testing": [StrOptions(set(MULTIPLE_TESTING))],
         "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
         "min_features_to_select": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
@@ -282,9 +338,10 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         *,
         scoring=None,
         n_repeats=5,
-        cv=5,
+        cv=3,
         threshold=None,
         alpha=0.05,
+        multiple_testing="fdr_bh",
         max_features=None,
         min_features_to_select=1,
         refit=True,
@@ -304,6 +361,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self.cv = cv
         self.threshold = threshold
         self.alpha = alpha
+        self.multiple_testing = multiple_testing
         self.max_features = max_features
         self.min_features_to_select = min_features_to_select
         self.refit = refit
@@ -525,39 +583,26 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                     yield task(*args, **kw)
 
             outputs = run_here()
-        importances, baselines = [], []
-        scorer = None
+        results = []
         for i, output in enumerate(outputs):
             if i == len(splits):  # the refit
                 estimator_ = output
                 continue
-            split_importances, baseline, scorer, scoring, seconds = output
-            importances.append(split_importances)
-            baselines.append(baseline)
-            self.scoring_ = scoring
+            results.append(output)
+            self.scoring_ = output.scoring
             if parallel:
                 progress.update(n_segments)
             if self.verbose and progress.bar is None:
                 print(
                     f"[KerasImportanceSelector] split {i + 1}/{len(splits)}: "
-                    f"baseline {baseline:.4f}, {seconds:.1f}s",
+                    f"baseline {output.baseline:.4f}, {output.seconds:.1f}s",
                     file=sys.stderr,
                 )
         progress.close()
-        self.importances_ = np.concatenate(importances, axis=1)
-        self.feature_importances_ = self.importances_.mean(axis=1)
-        self.feature_importances_std_ = self.importances_.std(axis=1)
-        self.n_splits_ = len(splits)
-        ratios = [len(test) / len(train) for train, test in splits if train is not None]
-        self.pvalues_ = importance_pvalues(
-            self.importances_, self.n_splits_, float(np.mean(ratios)) if ratios else 0.0
-        )
-        self.baseline_scores_ = np.asarray(baselines, dtype=float)
-        self.baseline_score_ = float(self.baseline_scores_.mean())
-        self.scorer_ = scorer
+        self._collect(results, splits)
         # validate the selection rule now rather than at transform; a callable
         # max_features needs X, so its mask is the one computed here
-        self._support_at_fit = self._mask_for(X)
+        self._support_at_fit = self._mask_for(X, warn=True)
         if do_refit and not parallel:  # after the selection rule is validated
             estimator_ = refit(
                 clone_estimator(self.estimator),
@@ -571,6 +616,60 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             self.estimator_ = estimator_
         return self
 
+    def _collect(self, results, splits):
+        """Fitted attributes from the splits' results (``fit_and_measure``)."""
+        group_imp = np.concatenate([r.importances for r in results], axis=1)
+        self.n_splits_ = len(splits)
+        self.baseline_scores_ = np.asarray([r.baseline for r in results], dtype=float)
+        self.baseline_score_ = float(self.baseline_scores_.mean())
+        self.scorer_ = results[-1].scorer
+        if all(r.row_importances is not None for r in results):
+            rows = [
+                r.rows if train is None else np.asarray(test)[r.rows]
+                for r, (train, test) in zip(results, splits)
+            ]
+            _, _, pvalues, ci = row_level_test(
+                [r.row_importances for r in results],
+                [r.row_weights for r in results],
+                rows,
+                alpha=self.alpha,
+            )
+            self.test_ = "row"
+        else:
+            ratios = [len(te) / len(tr) for tr, te in splits if tr is not None]
+            pvalues, ci = split_level_test(
+                group_imp,
+                self.n_splits_,
+                float(np.mean(ratios)) if ratios else 0.0,
+                alpha=self.alpha,
+            )
+            self.test_ = "split" if self.n_splits_ > 1 else None
+        if self.test_ is None:
+            warnings.warn(
+                f"scoring={self.scoring_!r} is not a mean over rows, and one split "
+                "gives no valid test of it: pvalues_ and the intervals are NaN "
+                "and threshold=None keeps no input by the test. Use a scorer "
+                "that is a mean over rows (neg_log_loss, neg_brier_score, "
+                "accuracy, r2, neg_mean_squared_error, neg_mean_absolute_error), "
+                "several splits (cv=3), or select by a threshold.",
+                UserWarning,
+                stacklevel=4,
+            )
+        self.group_importances_ = group_imp.mean(axis=1)
+        self.group_importances_std_ = group_imp.std(axis=1)
+        self.group_pvalues_ = pvalues
+        self.group_pvalues_adjusted_ = adjust_pvalues(pvalues, self.multiple_testing)
+        self.group_importances_ci_ = ci
+        owner = _owner_groups(
+            self.feature_groups_, self.group_importances_, self.n_features_in_
+        )
+        self.importances_ = group_imp[owner]
+        self.feature_importances_ = self.group_importances_[owner]
+        self.feature_importances_std_ = self.group_importances_std_[owner]
+        self.pvalues_ = pvalues[owner]
+        self.pvalues_adjusted_ = self.group_pvalues_adjusted_[owner]
+        self.feature_importances_ci_ = ci[owner]
+
     def _check_prefit(self):
         try:
             check_is_fitted(as_fitted_estimator(self.estimator))
@@ -578,11 +677,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             raise NotFittedError(
                 "cv='prefit' needs a fitted estimator; "
                 f"{type(self.estimator).__name__} is not fitted. Fit it first, or "
-                "pass cv=5 to fit it on each training split."
+                "pass cv=3 to fit it on each training split."
             ) from exc
 
     # ----------------------------------------------------------- selection
-    def _mask_for(self, X=None):
+    def _mask_for(self, X=None, warn=False):
         """Mask over groups (one per feature without groups)."""
         max_features = self.max_features
         if callable(max_features):
@@ -594,14 +693,33 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                     f"max_features callable returned {max_features!r}; an int >= 0 "
                     "was expected."
                 )
-        return support_mask(
-            self.feature_importances_,
-            self.pvalues_,
+        adjusted = adjust_pvalues(self.group_pvalues_, self.multiple_testing)
+        mask, forced = support_mask(
+            self.group_importances_,
+            adjusted,
             threshold=self.threshold,
             alpha=self.alpha,
             max_features=max_features,
             min_features_to_select=self.min_features_to_select,
+            return_forced=True,
         )
+        if warn and forced:
+            names = forced_features(
+                self.group_importances_,
+                self.group_pvalues_,
+                forced,
+                self.group_names_,
+                None if self.multiple_testing == "none" else adjusted,
+            )
+            warnings.warn(
+                f"min_features_to_select={self.min_features_to_select} kept "
+                f"{len(forced)} input(s) that did not pass the selection rule: "
+                f"{names}. Set min_features_to_select=0 to keep only the inputs "
+                "that pass.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return mask
 
     @property
     def group_support_(self):
@@ -696,7 +814,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def threshold_(self):
         """The importance threshold in force (0.0 when significance decides)."""
         check_is_fitted(self, "feature_importances_")
-        cut = resolve_threshold(self.threshold, self.feature_importances_)
+        cut = resolve_threshold(self.threshold, self.group_importances_)
         return 0.0 if cut is None else cut
 
     # ---------------------------------------------------------- delegation
@@ -769,6 +887,18 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def classes_(self):
         """Classes of ``estimator_``."""
         return self.estimator_.classes_
+
+
+def _owner_groups(groups, importances, n_features):
+    """For each feature, the group whose values it takes: its most important
+    group (the first of equals), so a feature in overlapping groups reports
+    the strongest evidence that it matters."""
+    owner = np.full(n_features, -1, dtype=np.intp)
+    for g in np.argsort(-np.asarray(importances), kind="stable"):
+        members = np.asarray(groups[g], dtype=np.intp)
+        members = members[owner[members] < 0]
+        owner[members] = g
+    return owner
 
 
 def _is_missing(y):

@@ -13,62 +13,21 @@ import re
 import numpy as np
 from scipy import stats
 
-__all__ = ["importance_pvalues", "resolve_threshold", "support_mask"]
+from ._inference import split_level_test
+
+__all__ = [
+    "forced_features",
+    "importance_pvalues",
+    "resolve_threshold",
+    "rfe_importance",
+    "support_mask",
+]
 
 
 def importance_pvalues(importances, n_splits, test_train_ratio=0.0):
-    """One-sided p-values for H0: mean importance <= 0, against > 0.
-
-    With several CV splits, the unit of evidence is a split: each split trains
-    its own network and measures it on its own held-out rows, so the repeats
-    of one split are averaged first, and the per-split means are tested with
-    Nadeau and Bengio's corrected resampled t-test (Machine Learning 52, 2003):
-    a one-sample t-test (df = n_splits - 1) whose variance term
-    ``s**2 / n_splits`` becomes ``s**2 * (1 / n_splits + n_test / n_train)``,
-    because splits whose training sets overlap give correlated results. The
-    plain t-test on the same numbers gave 8% false positives at alpha=0.05 on
-    noise features in 5-fold CV (tests/test_selector.py); the correction brings
-    this to the nominal level or below. Treating all ``n_splits * n_repeats``
-    values as independent would be worse still: repeats only see permutation
-    noise, not the variability of training.
-
-    With a single split (``cv="prefit"``) the test runs over the repeats and
-    covers permutation noise only.
-
-    Parameters
-    ----------
-    importances : ndarray of shape (n_features, n_splits * n_repeats)
-        Split-major: split ``s`` holds columns ``s * n_repeats`` onwards.
-    n_splits : int
-    test_train_ratio : float, default=0.0
-        Mean ratio of held-out to training rows over the splits.
-
-    Returns
-    -------
-    pvalues : ndarray of shape (n_features,)
-    """
-    importances = np.asarray(importances, dtype=float)
-    n_features, n_total = importances.shape
-    if n_splits > 1:
-        values = importances.reshape(n_features, n_splits, n_total // n_splits).mean(
-            axis=2
-        )
-        correction = 1.0 / n_splits + test_train_ratio
-    else:
-        values = importances
-        correction = 1.0 / n_total
-    n = values.shape[1]
-    mean = values.mean(axis=1)
-    if n < 2:
-        return np.where(mean > 0, 0.5, 1.0)
-    sd = values.std(axis=1, ddof=1)
-    pvalues = np.empty(n_features)
-    flat = sd <= 1e-12 * np.maximum(1.0, np.abs(mean))
-    # constant values: certain when positive, no evidence otherwise
-    pvalues[flat] = np.where(mean[flat] > 0, 0.0, 1.0)
-    t = mean[~flat] / (sd[~flat] * np.sqrt(correction))
-    pvalues[~flat] = stats.t.sf(t, df=n - 1)
-    return pvalues
+    """One-sided p-values of the split-level test (see
+    :func:`skimportance._inference.split_level_test`); NaN with one split."""
+    return split_level_test(importances, n_splits, test_train_ratio)[0]
 
 
 _SCALED = re.compile(
@@ -113,23 +72,29 @@ def support_mask(
     alpha=0.05,
     max_features=None,
     min_features_to_select=1,
+    return_forced=False,
 ):
     """Which features to keep.
 
     1. Candidates: positive mean importance and, with ``threshold=None``,
-       p-value < ``alpha``; with a threshold, importance >= threshold.
+       p-value < ``alpha`` (pass adjusted p-values for multiple-testing
+       control; a NaN p-value never passes); with a threshold,
+       importance >= threshold.
     2. ``max_features``: keep at most that many candidates, best first.
     3. ``min_features_to_select``: if fewer remain, add the best of the rest
-       (the one rule that can keep a non-positive importance, on request).
+       (the one rule that can keep a feature that failed the rule, even one
+       of non-positive importance: the selector warns and names them).
 
-    Ties are broken by feature order.
+    Ties are broken by feature order. With ``return_forced=True``, also
+    returns the indices added by ``min_features_to_select``.
     """
     importances_mean = np.asarray(importances_mean, dtype=float)
     n_features = importances_mean.shape[0]
     cut = resolve_threshold(threshold, importances_mean)
     keep = importances_mean > 0
     if cut is None:
-        keep &= np.asarray(pvalues) < alpha
+        with np.errstate(invalid="ignore"):
+            keep &= np.asarray(pvalues, dtype=float) < alpha
     else:
         keep &= importances_mean >= cut
     order = np.argsort(-importances_mean, kind="stable")
@@ -140,9 +105,57 @@ def support_mask(
     k = min(min_features_to_select, n_features)
     if max_features is not None:
         k = min(k, max_features)
+    forced = []
     if keep.sum() < k:
         for j in order:
             if keep.sum() >= k:
                 break
-            keep[j] = True
+            if not keep[j]:
+                keep[j] = True
+                forced.append(int(j))
+    if return_forced:
+        return keep, forced
     return keep
+
+
+def forced_features(importances_mean, pvalues, forced, names, adjusted=None):
+    """Text naming the inputs that ``min_features_to_select`` kept."""
+    parts = []
+    for j in forced:
+        text = f"p={pvalues[j]:.3g}"
+        if adjusted is not None and not np.isnan(pvalues[j]):
+            text += f", adjusted {adjusted[j]:.3g}"
+        parts.append(f"{names[j]} (importance {importances_mean[j]:+.4g}, {text})")
+    return ", ".join(parts)
+
+
+def rfe_importance(estimator):
+    """``importance_getter`` for RFE/RFECV under which a negative importance
+    ranks lowest.
+
+    ``RFE`` and ``RFECV`` square the importances they read (scikit-learn's
+    ``transform_func="square"``), so a large negative permutation importance
+    (permuting the input improved the score) would rank as important. This
+    returns the ranks of ``estimator.feature_importances_`` instead (1 for the
+    lowest, ties averaged): positive numbers in the order of the importances,
+    which squaring keeps.
+
+    Parameters
+    ----------
+    estimator : fitted estimator with ``feature_importances_``
+        For example a fitted :class:`KerasImportanceSelector`.
+
+    Returns
+    -------
+    ranks : ndarray of shape (n_features,)
+
+    Examples
+    --------
+    >>> from sklearn.feature_selection import RFE
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skimportance import KerasImportanceSelector, rfe_importance
+    >>> rfe = RFE(KerasImportanceSelector(LogisticRegression(), cv=3),
+    ...           n_features_to_select=2, importance_getter=rfe_importance)
+    """
+    importances = np.asarray(estimator.feature_importances_, dtype=float)
+    return stats.rankdata(importances)

@@ -56,3 +56,23 @@ def test_bench_cluster_quick(capsys):
     runs = bench_cluster.main(["--quick"])
     assert len(runs) == 3
     assert "same best params and scores" in capsys.readouterr().out
+
+
+def test_bench_calibration_quick(capsys):
+    import bench_calibration
+
+    rows = bench_calibration.main(["--quick"])
+    out = capsys.readouterr().out
+    assert "false-positive rate" in out and "Wilson" in out
+    models = {r[0] for r in rows}
+    assert models == {"LogisticRegression", "Ridge"}
+    tests = {r[2] for r in rows}
+    assert tests == {
+        "row-level",
+        "previous: t-test over repeats",
+        "previous: split-level",
+    }
+    options = {r[3] for r in rows if r[2] == "row-level"}
+    assert options == {"none", "holm", "fdr_bh"}
+    for r in rows:
+        assert 0.0 <= r[4]["fpr_value"] <= 1.0 and 0.0 <= r[4]["fdr_value"] <= 1.0

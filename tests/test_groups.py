@@ -153,7 +153,12 @@ def test_one_hot_variable_gets_one_importance(categorical_frame):
         LogisticRegression(), cv=3, random_state=0, feature_groups=groups
     ).fit(Xt, y)
     assert encoded.group_names_ == ["city", "age", "noise"]
-    assert encoded.feature_importances_.shape == (3,)
+    assert encoded.group_importances_.shape == (3,)
+    # per feature, as scikit-learn means it: each column takes its group's value
+    assert encoded.feature_importances_.shape == (14,)
+    np.testing.assert_array_equal(
+        encoded.feature_importances_[groups["city"]], encoded.group_importances_[0]
+    )
     assert list(encoded.group_support_) == [True, True, False]
     assert encoded.transform(Xt).shape == (400, 13)
     names = list(encoded.get_feature_names_out())
@@ -180,7 +185,8 @@ def test_correlated_copies_are_understated_alone_and_shown_as_a_group():
     ).fit(X, y)
     assert grouped.feature_groups_ == [[0, 1], [2], [3], [4]]
     assert grouped.group_names_[0] == "x0+x1"
-    pair = grouped.feature_importances_[0]
+    pair = grouped.group_importances_[0]
+    assert list(grouped.feature_importances_[:2]) == [pair, pair]
     assert pair > 2 * alone.feature_importances_[:2].max()
     assert list(grouped.get_support()) == [True, True, False, False, False]
     assert correlated_groups(X, threshold=0.999) == [[0], [1], [2], [3], [4]]
@@ -199,6 +205,11 @@ def test_overlapping_groups_and_errors(categorical_frame):
     assert sel.group_names_ == ["a", "b"]
     assert list(sel.group_support_) == [True, False]
     assert list(sel.get_feature_names_out()) == ["age", "noise"]
+    # a feature in two groups takes the values of the more important one
+    a, b = sel.group_importances_
+    assert a > b
+    np.testing.assert_array_equal(sel.feature_importances_, [a, a, b])
+    np.testing.assert_array_equal(sel.pvalues_, sel.group_pvalues_[[0, 0, 1]])
 
     with pytest.raises(ValueError, match="names column 'zzz'"):
         KerasImportanceSelector(

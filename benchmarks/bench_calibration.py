@@ -1,0 +1,268 @@
+"""Are the selector's p-values valid, and how much power do they have?
+
+Generated datasets with known truth: 10 independent standard-normal inputs,
+of which x0 is a strong real input, x1 a weak one and x2..x9 independent noise
+(exact nulls: for any fitted model, permuting an input independent of y and of
+the other inputs leaves the expected held-out loss unchanged).
+
+* classification: P(y=1) = sigmoid(1.0 * x0 + 0.25 * x1), 600 rows, scored
+  by log loss (LogisticRegression; a small scikit-learn MLP; a small Keras MLP
+  on a few datasets);
+* regression: y = 1.0 * x0 + 0.1 * x1 + N(0, 1), 600 rows, scored by R²
+  (Ridge).
+
+Each dataset is measured by ``KerasImportanceSelector`` in several modes:
+``cv="prefit"`` (the model trained on 300 rows, measured on the other 300)
+with ``n_repeats`` 5 and 30 and with ``max_samples=0.5``, and ``cv`` = 2, 3, 5
+(600 rows, ``n_repeats=5``), also with ``max_samples=0.5``. Reported, with
+95% Wilson intervals: the false-positive rate over the noise inputs, the power
+on the weak and strong inputs, the family-wise error rate (a dataset with any
+noise input kept) and the false discovery rate (mean false discovery
+proportion, with a normal 95% interval), for each multiple-testing option; and
+the same for the previous tests on the same fits: the split-level corrected
+t-test (Nadeau-Bengio) for cv = 2, 3, 5, and the t-test over repeats used
+before for ``cv="prefit"``. Seconds per fit measure the training cost.
+
+    python benchmarks/bench_calibration.py          # full run (40 min, 2 busy cores)
+    python benchmarks/bench_calibration.py --quick  # smoke configuration
+"""
+
+import argparse
+import os
+import time
+import warnings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+from scipy import stats  # noqa: E402
+from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+
+from skimportance import KerasImportanceSelector  # noqa: E402
+from skimportance._inference import adjust_pvalues, split_level_test  # noqa: E402
+
+ALPHA = 0.05
+N_ROWS = 600
+N_INPUTS = 10
+STRONG, WEAK = 0, 1
+NULLS = list(range(2, N_INPUTS))
+
+MODES = [  # (name, selector parameters)
+    ("prefit, n_repeats=5", dict(cv="prefit", n_repeats=5)),
+    ("prefit, n_repeats=30", dict(cv="prefit", n_repeats=30)),
+    ("prefit, max_samples=0.5", dict(cv="prefit", n_repeats=5, max_samples=0.5)),
+    ("cv=2", dict(cv=2, n_repeats=5)),
+    ("cv=3", dict(cv=3, n_repeats=5)),
+    ("cv=5", dict(cv=5, n_repeats=5)),
+    ("cv=5, max_samples=0.5", dict(cv=5, n_repeats=5, max_samples=0.5)),
+]
+KERAS_MODES = ["prefit, n_repeats=5", "cv=3"]
+OPTIONS = ("none", "holm", "fdr_bh")
+
+
+def make_data(seed, task):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(N_ROWS, N_INPUTS))
+    if task == "classification":
+        logit = 1.0 * X[:, STRONG] + 0.25 * X[:, WEAK]
+        y = (rng.uniform(size=N_ROWS) < 1 / (1 + np.exp(-logit))).astype(int)
+    else:
+        y = 1.0 * X[:, STRONG] + 0.1 * X[:, WEAK] + rng.normal(size=N_ROWS)
+    return X, y
+
+
+def keras_mlp(seed):
+    import keras
+    from scikeras.wrappers import KerasClassifier
+
+    keras.config.disable_interactive_logging()
+
+    def build(meta):
+        model = keras.Sequential(
+            [
+                keras.Input((meta["n_features_in_"],)),
+                keras.layers.Dense(16, activation="relu"),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+        return model
+
+    return KerasClassifier(
+        build, epochs=20, batch_size=64, verbose=0, random_state=seed
+    )
+
+
+MODELS = {  # name -> (task, estimator factory)
+    "LogisticRegression": ("classification", lambda seed: LogisticRegression()),
+    "Ridge": ("regression", lambda seed: Ridge()),
+    "MLPClassifier(16)": (
+        "classification",
+        lambda seed: MLPClassifier((16,), max_iter=300, random_state=seed),
+    ),
+    "Keras MLP(16)": ("classification", keras_mlp),
+}
+
+
+def old_prefit_pvalues(importances):
+    """The previous prefit test: a t-test over the repeats of one split."""
+    n = importances.shape[1]
+    mean = importances.mean(axis=1)
+    sd = importances.std(axis=1, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = mean / (sd / np.sqrt(n))
+    p = stats.t.sf(t, df=n - 1)
+    return np.where(sd > 1e-12, p, np.where(mean > 0, 0.0, 1.0))
+
+
+def measure(model, seed, mode):
+    """Fit one selector; return (importances, pvalues by test, seconds)."""
+    task, factory = MODELS[model]
+    X, y = make_data(seed, task)
+    params = dict(dict(MODES)[mode])
+    estimator = factory(seed)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if params["cv"] == "prefit":
+            estimator.fit(X[:300], y[:300])
+            X, y = X[300:], y[300:]
+        selector = KerasImportanceSelector(
+            estimator, refit=False, random_state=seed, **params
+        ).fit(X, y)
+    seconds = time.perf_counter() - start
+    pvalues = {"row-level": selector.group_pvalues_}
+    if params["cv"] == "prefit":
+        pvalues["previous: t-test over repeats"] = old_prefit_pvalues(
+            selector.importances_
+        )
+    else:
+        n = params["cv"]
+        pvalues["previous: split-level"] = split_level_test(
+            selector.importances_, n, 1 / (n - 1)
+        )[0]
+    assert selector.test_ == "row", selector.test_
+    return selector.group_importances_, pvalues, seconds
+
+
+def wilson(k, n, z=1.96):
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def rate(k, n):
+    lo, hi = wilson(k, n)
+    return f"{k / n:.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def summarize(records):
+    """records: list of (importances, pvalues) of one (model, mode, test)."""
+    out = {}
+    for option in OPTIONS:
+        kept = []
+        for importances, pvalues in records:
+            adjusted = adjust_pvalues(pvalues, option)
+            kept.append((importances > 0) & (adjusted < ALPHA))
+        kept = np.asarray(kept)
+        n_sets = len(kept)
+        false = kept[:, NULLS].sum(axis=1)
+        fdp = false / np.maximum(1, kept.sum(axis=1))
+        fdr_half = 1.96 * fdp.std(ddof=1) / np.sqrt(n_sets) if n_sets > 1 else np.nan
+        out[option] = dict(
+            fpr=rate(int(false.sum()), n_sets * len(NULLS)),
+            fpr_value=false.sum() / (n_sets * len(NULLS)),
+            weak=rate(int(kept[:, WEAK].sum()), n_sets),
+            weak_value=kept[:, WEAK].mean(),
+            strong=rate(int(kept[:, STRONG].sum()), n_sets),
+            fwer=rate(int((false > 0).sum()), n_sets),
+            fdr=f"{fdp.mean():.3f} ± {fdr_half:.3f}",
+            fdr_value=fdp.mean(),
+        )
+    return out
+
+
+HEADER = (
+    "| model | mode | test | multiple testing | datasets | false-positive rate "
+    "| power, weak input | power, strong input | FWER | FDR | s/fit |"
+)
+
+
+def table_rows(model, mode, summaries, seconds, n):
+    """Markdown rows of one (model, mode): the row-level test under each
+    multiple-testing option, then the previous test."""
+    rows = []
+    for test, by_option in summaries.items():
+        options = OPTIONS if test == "row-level" else ("none",)
+        for option in options:
+            s = by_option[option]
+            text = (
+                f"| {model} | {mode} | {test} | {option} | {n} | {s['fpr']} | "
+                f"{s['weak']} | {s['strong']} | {s['fwer']} | {s['fdr']} | "
+                f"{seconds:.2f} |"
+            )
+            rows.append((model, mode, test, option, s, seconds, text))
+    return rows
+
+
+def run(models, n_datasets, keras_datasets, quick=False):
+    """Measure every (model, mode) and print its rows as soon as it is done."""
+    print(
+        f"\nalpha = {ALPHA}; 95% Wilson intervals; FDR = mean false discovery "
+        "proportion ± 95% normal half-width; 8 noise inputs per dataset.\n"
+    )
+    print(HEADER)
+    print("|---" * (HEADER.count("|") - 1) + "|", flush=True)
+    rows = []
+    for model in models:
+        keras = model.startswith("Keras")
+        modes = KERAS_MODES if keras else [m for m, _ in MODES]
+        n = keras_datasets if keras else n_datasets[model]
+        if quick:
+            modes = ["prefit, n_repeats=5", "cv=3"]
+        for mode in modes:
+            records, seconds = {}, []
+            for seed in range(n):
+                importances, pvalues, sec = measure(model, seed, mode)
+                seconds.append(sec)
+                for test, p in pvalues.items():
+                    records.setdefault(test, []).append((importances, p))
+            summaries = {test: summarize(r) for test, r in records.items()}
+            new = table_rows(model, mode, summaries, float(np.mean(seconds)), n)
+            for row in new:
+                print(row[-1], flush=True)
+            rows.extend(new)
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke configuration")
+    parser.add_argument("--datasets", type=int, default=200)
+    parser.add_argument("--mlp-datasets", type=int, default=40)
+    parser.add_argument("--keras-datasets", type=int, default=8)
+    parser.add_argument("--no-keras", action="store_true")
+    args = parser.parse_args(argv)
+    models = list(MODELS)
+    if args.no_keras or args.quick:
+        models.remove("Keras MLP(16)")
+    n_datasets = {
+        "LogisticRegression": args.datasets,
+        "Ridge": args.datasets,
+        "MLPClassifier(16)": args.mlp_datasets,
+    }
+    if args.quick:
+        models = ["LogisticRegression", "Ridge"]
+        n_datasets = {m: 3 for m in models}
+    start = time.perf_counter()
+    rows = run(models, n_datasets, args.keras_datasets, quick=args.quick)
+    print(f"\n{time.perf_counter() - start:.0f} s in all")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
