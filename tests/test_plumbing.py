@@ -12,8 +12,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skimportance import KerasImportanceSelector
-from skimportance._scoring import SegmentScorer, _vectorised_metric
 from skimportance._responses import make_responder
+from skimportance._scoring import SegmentScorer, _vectorised_metric
 
 
 @pytest.fixture(scope="module")
