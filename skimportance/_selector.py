@@ -112,9 +112,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         Permutations of each feature per split.
     cv : int, cross-validation generator, iterable or "prefit", default=5
         Splits for fitting and measuring: an int gives (Stratified)KFold, an
-        object or iterable is used as given. ``"prefit"``: ``estimator`` is
-        already fitted (also as :class:`~sklearn.frozen.FrozenEstimator`) and is
-        measured on the X, y passed to ``fit``, which should be held-out data.
+        object or iterable is used as given (a group splitter such as
+        ``GroupKFold`` gets the ``groups`` passed to ``fit``). ``"prefit"``:
+        ``estimator`` is already fitted (also as
+        :class:`~sklearn.frozen.FrozenEstimator`) and is measured on the X, y
+        passed to ``fit``, which should be held-out data.
     threshold : float, str or None, default=None
         ``None``: keep the features whose importance is significantly greater
         than zero at level ``alpha``: a one-sided corrected resampled t-test

@@ -165,3 +165,16 @@ def test_eli5_label_says_what_the_column_is(fitted):
     expected = f"{fitted.feature_importances_[j]:.4f} ± "
     expected += f"{2 * fitted.feature_importances_std_[j]:.4f}"
     assert expected in text
+
+
+def test_groups_are_reported_by_group(fitted, data):
+    X, y = data
+    grouped = clone(fitted).set_params(
+        feature_groups={"ab": ["a", "b"], "cd": ["c", "d"]}
+    )
+    grouped.fit(X, y)
+    rows = importance_table(grouped)
+    assert [r["feature"] for r in rows][0] == "ab"
+    assert {r["feature"] for r in rows} == set(grouped.group_names_)
+    assert rows[0]["reason"].startswith("kept: ")
+    assert len(selection_reasons(grouped)) == len(grouped.group_names_)
