@@ -14,12 +14,18 @@ statistics; nothing here writes to the model.
 
 import contextlib
 import logging
-import sys
 import weakref
 
 import numpy as np
 
-from ._scoring import estimator_type, tags_for
+from ._adapters import (  # noqa: F401 - detection re-exported for callers
+    adapter_for,
+    is_keras_estimator,
+    is_keras_wrapper,
+    is_scikeras,
+)
+from ._keras_model import FittedKerasModel, output_activation
+from ._scoring import estimator_type
 
 #: bytes of input per compiled call when ``batch_size`` is None. Measured on the
 #: reference MLP (50 float32 inputs, 2 cores): 8,192 rows per call 0.47 s for
@@ -68,43 +74,13 @@ def _quiet_retracing():
         logger.setLevel(level)
 
 
-def _scikeras_base():
-    mod = sys.modules.get("scikeras.wrappers")
-    return None if mod is None else mod.BaseWrapper
-
-
-def _keras_wrapper_bases():
-    mod = sys.modules.get("keras.src.wrappers.sklearn_wrapper")
-    if mod is None:
-        return None
-    return (mod.SKLearnClassifier, mod.SKLearnRegressor)
-
-
-def is_scikeras(estimator):
-    base = _scikeras_base()
-    return base is not None and isinstance(estimator, base)
-
-
-def is_keras_wrapper(estimator):
-    bases = _keras_wrapper_bases()
-    return bases is not None and isinstance(estimator, bases)
-
-
-def is_keras_estimator(estimator):
-    """Whether ``estimator`` is a scikeras, keras.wrappers or saved-model estimator."""
-    return (
-        is_scikeras(estimator)
-        or is_keras_wrapper(estimator)
-        or isinstance(estimator, SavedKerasModel)
-    )
-
-
 def _has_softmax_output(model):
     return output_activation(model) == "softmax"
 
 
 def fast_path_applies(estimator):
-    """Whether ``estimator`` is a fitted Keras wrapper the fast path can serve."""
+    """Whether ``estimator`` is a fitted Keras estimator (scikeras,
+    ``keras.wrappers`` or :class:`FittedKerasModel`) the fast path can serve."""
     if not is_keras_estimator(estimator):
         return False
     model = getattr(estimator, "model_", None)
@@ -128,151 +104,43 @@ def fast_path_applies(estimator):
     return True
 
 
-def _is_default_label_encoder(encoder):
-    mod = sys.modules.get("scikeras.utils.transformers")
-    return mod is not None and type(encoder) is mod.ClassifierLabelEncoder
-
-
-def _scikeras_proba(encoder, raw):
-    """``ClassifierLabelEncoder.inverse_transform(raw, return_proba=True)``.
-
-    scikeras 0.13 computes the class labels too (argmax, then its ordinal
-    encoder) and discards them when probabilities are asked for; this is its
-    probability branch alone, line for line.
-    """
-    y = raw
-    if encoder._target_type == "binary" and (
-        y.ndim == 1 or (y.shape[1] == 1 and encoder.n_classes_ == 2)
-    ):
-        y = np.column_stack([1 - y, y])
-    return np.squeeze(y)
-
-
-def output_activation(model):
-    """Name of the last layer's activation ("softmax", "sigmoid", "linear"...)."""
-    import keras
-
-    last = model.layers[-1] if model.layers else None
-    if isinstance(last, keras.layers.Softmax):
-        return "softmax"
-    activation = getattr(last, "activation", None)
-    return getattr(activation, "__name__", "linear")
-
-
-class SavedKerasModel:
-    """A trained Keras model (e.g. loaded from a ``.keras`` file) as a fitted
-    scikit-learn estimator, for measuring it with ``cv="prefit"``.
-
-    Parameters
-    ----------
-    model : keras.Model
-        Single input, single output. A classifier ends in a sigmoid (binary,
-        one output: the probability of ``classes[1]``) or a softmax (one output
-        per class, in the order of ``classes``).
-    classes : array-like or None
-        Class labels of a classifier, sorted; None for a regressor.
-    """
-
-    def __init__(self, model, classes=None):
-        self.model_ = model
-        self.classes_ = None if classes is None else np.asarray(classes)
-        self._estimator_type = "regressor" if classes is None else "classifier"
-        self.n_features_in_ = int(model.inputs[0].shape[-1])
-
-    def __sklearn_is_fitted__(self):
-        return True
-
-    def __sklearn_tags__(self):
-        return tags_for(self._estimator_type)
-
-    def fit(self, X, y=None):
-        """Already trained: does nothing (the model is measured as it is)."""
-        return self
-
-    def _raw(self, X):
-        X = np.asarray(X, dtype=np.dtype(self.model_.inputs[0].dtype))
-        return np.asarray(self.model_.predict(X, verbose=0))
-
-    def decode(self, raw, method):
-        if self.classes_ is None:
-            return raw[:, 0] if raw.ndim == 2 and raw.shape[1] == 1 else raw
-        proba = raw
-        if raw.ndim == 1 or raw.shape[1] == 1:
-            p = raw.reshape(-1)
-            proba = np.column_stack([1 - p, p])
-        if method == "predict_proba":
-            return proba
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def predict(self, X):
-        return self.decode(self._raw(X), "predict")
-
-    def predict_proba(self, X):
-        if self.classes_ is None:
-            raise AttributeError("a regressor has no predict_proba")
-        return self.decode(self._raw(X), "predict_proba")
+#: the former name of :class:`~skimportance.wrappers.FittedKerasModel`
+SavedKerasModel = FittedKerasModel
 
 
 class KerasResponder:
-    """Responses of a fitted Keras wrapper from batched compiled inference.
+    """Responses of a fitted Keras estimator from batched compiled inference.
+
+    What the estimator does before and after its network (validating and
+    encoding X, decoding outputs) comes from its adapter
+    (:func:`skimportance._adapters.adapter_for`).
 
     Parameters
     ----------
-    estimator : fitted scikeras or keras.wrappers estimator
+    estimator : fitted scikeras, keras.wrappers or FittedKerasModel estimator
     batch_size : int or None
         Rows per compiled call; None uses :func:`default_batch_size`.
     """
 
     def __init__(self, estimator, batch_size=None):
         self.estimator = estimator  # what the proxy delegates to (may be re-set)
-        self.wrapper = estimator  # the Keras wrapper whose encoders decode
+        self.wrapper = estimator  # the Keras estimator whose encoders decode
         self.model = estimator.model_
         self.batch_size = batch_size
         self.estimator_type = estimator_type(estimator)
-        self.scikeras = is_scikeras(estimator)
         self.classes_ = getattr(estimator, "classes_", None)
-        self.input_dtype = np.dtype(self.model.inputs[0].dtype)
-        self.saved = isinstance(estimator, SavedKerasModel)
-        methods = ["predict"]
-        if self.estimator_type == "classifier":
-            if self.scikeras or self.saved:
-                methods.append("predict_proba")
-            else:
-                methods.append("decision_function")
-                if _has_softmax_output(self.model):
-                    methods.append("predict_proba")
-        self.methods = tuple(methods)
+        self.adapter = adapter_for(estimator, self.estimator_type)
+        self.input_dtype = self.adapter.input_dtype
+        self.methods = tuple(self.adapter.methods)
 
     @property
     def block_dtype(self):
-        """dtype that stacked blocks may be cast to once, up front.
-
-        The wrappers hand X to the model, which converts it to its input
-        dtype; casting once before stacking gives the same numbers. scikeras
-        refuses X it cannot cast to the dtype it was fitted on, and a custom
-        feature encoder may want the original dtype: then nothing is cast.
-        """
-        if self.scikeras:
-            encoder = self.wrapper.feature_encoder_
-            identity = type(encoder).__name__ == "FunctionTransformer" and (
-                encoder.func is None
-            )
-            if not identity or not np.can_cast(self.input_dtype, self.wrapper.X_dtype_):
-                return None
-        return self.input_dtype
+        """dtype that stacked blocks may be cast to once, up front (see
+        :class:`skimportance._adapters.KerasAdapter`), or None."""
+        return self.adapter.block_dtype
 
     def _prepare(self, X):
-        est = self.wrapper
-        if self.saved:
-            return np.asarray(X)
-        if self.scikeras:
-            X, _ = est._validate_data(X=X, y=None)
-            X = est.feature_encoder_.transform(X)
-        else:
-            from keras.src.wrappers.fixes import _validate_data
-
-            X = _validate_data(est, X, reset=False)
-        return np.asarray(X)
+        return self.adapter.prepare(X)
 
     def _compiled(self, X):
         import keras
@@ -319,20 +187,4 @@ class KerasResponder:
         return {m: self._decode(raw, m) for m in methods}
 
     def _decode(self, raw, method):
-        est = self.wrapper
-        if self.saved:
-            return est.decode(raw, method)
-        if self.scikeras:
-            encoder = est.target_encoder_
-            if method == "predict_proba":
-                if _is_default_label_encoder(encoder):
-                    return _scikeras_proba(encoder, raw)
-                return encoder.inverse_transform(raw, return_proba=True)
-            return encoder.inverse_transform(raw)
-        if method == "predict":
-            return est._reverse_process_target(raw)
-        # keras.wrappers classifier: one-hot targets, outputs one per class
-        if method == "decision_function" and raw.ndim == 2 and raw.shape[1] == 2:
-            # a binary decision function is one score for the positive class
-            return raw[:, 1] - raw[:, 0]
-        return raw
+        return self.adapter.decode(raw, method)

@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import (
 from ._first_layer import first_layer_updater
 from ._groups import FeatureLayout
 from ._keras import KerasResponder
+from ._keras_model import as_fitted_estimator
 from ._permutation import draw_permutations, permuted_scores
 from ._responses import block_rows, make_responder, response_nbytes
 from ._scoring import SegmentScorer, resolve_scoring
@@ -56,6 +57,7 @@ def compute_importances(
     Returns ``(results, baseline, scorers, multimetric)`` where ``results`` is a
     dict name -> Bunch and ``baseline`` a dict name -> score.
     """
+    estimator = as_fitted_estimator(estimator, y)  # a raw keras.Model
     n_samples = X.shape[0]
     if max_samples is None:
         max_samples = n_samples
@@ -204,14 +206,19 @@ def permutation_importance(
 
     Parameters
     ----------
-    estimator : object
-        A fitted estimator compatible with ``scoring``.
+    estimator : object or keras.Model
+        A fitted estimator compatible with ``scoring``, or a trained
+        ``keras.Model`` (measured as a
+        :class:`~skimportance.wrappers.FittedKerasModel`: a sigmoid or softmax
+        output is a classifier whose classes are the sorted labels of ``y``).
     X : ndarray or DataFrame of shape (n_samples, n_features)
         Data on which importance is computed, preferably held out. Not modified.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs), or None
         Targets.
     scoring : str, callable, list, tuple or dict, default=None
-        As in scikit-learn. ``None`` uses ``estimator.score``.
+        As in scikit-learn. ``None`` uses ``estimator.score``; for a
+        ``keras.Model``, the proper scoring rule (``"neg_log_loss"`` for a
+        classifier, ``"r2"`` for a regressor).
     n_repeats : int, default=5
         Number of times each feature is permuted.
     n_jobs : int, default=None

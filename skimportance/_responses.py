@@ -10,12 +10,36 @@ A responder has:
 * ``__call__(X, methods) -> dict``: the responses for the rows of X.
 """
 
-import numpy as np
+import contextlib
+import sys
 
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from ._adapters import is_keras_estimator
 from ._keras import KerasResponder, fast_path_applies
+from ._keras_model import as_fitted_estimator
 from ._scoring import RESPONSE_METHODS, _final_estimator, _unfreeze, estimator_type
 
 __all__ = ["make_responder"]
+
+
+@contextlib.contextmanager
+def no_progress_bars():
+    """No Keras progress bars in this thread (Keras' logging switch is per
+    thread); restored afterwards. Nothing to do when Keras is not imported."""
+    if "keras" not in sys.modules:
+        yield
+        return
+    import keras
+
+    was = keras.config.is_interactive_logging_enabled()
+    keras.config.disable_interactive_logging()
+    try:
+        yield
+    finally:
+        if was:
+            keras.config.enable_interactive_logging()
 
 
 class EstimatorResponder:
@@ -30,7 +54,10 @@ class EstimatorResponder:
         self.methods = tuple(m for m in RESPONSE_METHODS if hasattr(estimator, m))
 
     def __call__(self, X, methods):
-        return {m: getattr(self.estimator, m)(X) for m in methods if m in self.methods}
+        with no_progress_bars():
+            return {
+                m: getattr(self.estimator, m)(X) for m in methods if m in self.methods
+            }
 
 
 class PipelineResponder:
@@ -64,13 +91,16 @@ def make_responder(estimator, batch_size=None, fast=True):
     fast : bool
         False forces public method calls (used to check the fast path).
     """
+    estimator = as_fitted_estimator(estimator)
     inner = _unfreeze(estimator)
+    final = _final_estimator(inner)
+    if is_keras_estimator(final):  # else: predict raises, as in scikit-learn
+        check_is_fitted(final)
     if fast and fast_path_applies(inner):
         responder = KerasResponder(inner, batch_size=batch_size)
         responder.estimator = estimator
         return responder
     if fast and hasattr(inner, "steps") and len(inner.steps) > 1:
-        final = _final_estimator(inner)
         if fast_path_applies(final):
             return PipelineResponder(inner, KerasResponder(final, batch_size))
     return EstimatorResponder(estimator)

@@ -15,6 +15,7 @@ baseline of every call, and any disagreement falls back to the scorer.
 
 import functools
 import numbers
+import sys
 import warnings
 
 import numpy as np
@@ -30,8 +31,14 @@ from sklearn.metrics import (
     r2_score,
 )
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import Tags, get_tags
-from sklearn.utils._tags import ClassifierTags, RegressorTags, TargetTags
+from sklearn.utils import (
+    ClassifierTags,
+    RegressorTags,
+    Tags,
+    TargetTags,
+    get_tags,
+)
+from sklearn.utils.validation import _num_samples
 
 try:  # private helpers; without them every segment goes through the scorer
     from sklearn.metrics._scorer import _Scorer
@@ -41,6 +48,9 @@ except ImportError:  # pragma: no cover
     _Scorer = _get_response_values = _check_response_method = None
 
 RESPONSE_METHODS = ("predict", "predict_proba", "decision_function")
+#: keyword arguments of ``keras.Model.predict`` that change how, not what, it
+#: answers: a callable scorer may pass them; the stand-in ignores them
+KERAS_PREDICT_KWARGS = frozenset({"verbose", "batch_size", "steps", "callbacks"})
 
 
 # --------------------------------------------------------------------------
@@ -71,6 +81,9 @@ def estimator_type(estimator):
     is False there. scikeras still sets the class attribute
     ``_estimator_type``, which is read here when the tags say nothing.
     """
+    from ._keras_model import as_fitted_estimator
+
+    estimator = as_fitted_estimator(estimator)  # a raw keras.Model: its output
     try:
         kind = get_tags(estimator).estimator_type
     except Exception:  # noqa: BLE001 - estimators with broken tags
@@ -108,8 +121,10 @@ class _ResponseProxy:
 
     ``method(X)`` returns the stored response when ``X`` is the object the
     responses were computed for (compared by identity), and otherwise asks the
-    responder (and remembers that the method was needed). Anything else is
-    read from the wrapped estimator.
+    responder (and remembers that the method was needed). Keras' ``predict``
+    keywords (``verbose=0``, ``batch_size=``...) are accepted and ignored;
+    other keywords go to the estimator's own method. Anything else is read
+    from the wrapped estimator.
     """
 
     def __init__(self, responder, key=None, responses=None, record=None):
@@ -140,9 +155,14 @@ class _ResponseProxy:
                     f"{type(self._responder.estimator).__name__} has no {name}"
                 )
 
-            def method(X):
+            def method(X, **kwargs):
                 if self._record is not None:
                     self._record.add(name)
+                other = {
+                    k: v for k, v in kwargs.items() if k not in KERAS_PREDICT_KWARGS
+                }
+                if other:  # e.g. return_std: the estimator's own method answers
+                    return getattr(self._responder.estimator, name)(X, **kwargs)
                 if X is not self._key:
                     return self._responder(X, (name,))[name]
                 if name not in self._responses:
@@ -184,14 +204,19 @@ def _known_score(estimator):
     score = getattr(type(final), "score", None)
     if score is None:
         return None
+    from ._keras_model import PROPER_SCORING, FittedKerasModel
+
+    if score is FittedKerasModel.score:
+        return get_scorer(PROPER_SCORING[final._task()])
     if score is ClassifierMixin.score:
         return make_scorer(accuracy_score)
     if score is RegressorMixin.score:
         return make_scorer(r2_score)
-    try:
-        from scikeras.wrappers import BaseWrapper, KerasClassifier, KerasRegressor
-    except ImportError:  # pragma: no cover
+    scikeras = sys.modules.get("scikeras.wrappers")  # not imported: not scikeras
+    if scikeras is None:
         return None
+    BaseWrapper = scikeras.BaseWrapper
+    KerasClassifier, KerasRegressor = scikeras.KerasClassifier, scikeras.KerasRegressor
     if score is BaseWrapper.score:
         metric = type(final).scorer
         if metric is KerasClassifier.scorer:
@@ -475,9 +500,18 @@ class SegmentScorer:
             return None
         return scorer._sign * np.asarray(values, dtype=np.float64)
 
+    def _segment_rows(self, block, responses, k):
+        """Rows per segment: those of y, or (y=None, an unsupervised scorer)
+        of the stacked responses or block."""
+        if self.y is not None:
+            return _num_samples(self.y)
+        if responses:
+            return len(next(iter(responses.values()))) // k
+        return 0 if block is None else _num_samples(block) // k
+
     def __call__(self, block, responses, seg_ids):
         k = len(seg_ids)
-        n = len(self.y)
+        n = self._segment_rows(block, responses, k)
         out = [{} for _ in range(k)]
         for name, scorer in self.scorers.items():
             values = None

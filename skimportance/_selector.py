@@ -39,6 +39,7 @@ from sklearn.utils.validation import (
 
 from ._fit_params import scorer_weight_key
 from ._groups import FeatureLayout
+from ._keras_model import as_fitted_estimator, check_trainable
 from ._parallel import fit_and_measure, limit_tensorflow_threads, refit
 from ._progress import Progress
 from ._scoring import estimator_type
@@ -97,10 +98,14 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     Parameters
     ----------
-    estimator : estimator object
+    estimator : estimator object or keras.Model
         The model whose use of the features is measured. Must implement
         ``fit``; any of ``predict``, ``predict_proba``, ``decision_function``
-        serve the scorer.
+        serve the scorer. A trained ``keras.Model`` is measured as it is with
+        ``cv="prefit"`` (see :class:`~skimportance.wrappers.FittedKerasModel`);
+        to train fresh copies, pass
+        :func:`skimportance.wrappers.make_trainable(model, epochs=...)
+        <skimportance.wrappers.make_trainable>`.
     scoring : str or callable, default=None
         The score whose drop measures importance. ``None`` picks a proper
         scoring rule: ``"neg_log_loss"`` for classifiers with probabilities
@@ -115,8 +120,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         object or iterable is used as given (a group splitter such as
         ``GroupKFold`` gets the ``groups`` passed to ``fit``). ``"prefit"``:
         ``estimator`` is already fitted (also as
-        :class:`~sklearn.frozen.FrozenEstimator`) and is measured on the X, y
-        passed to ``fit``, which should be held-out data.
+        :class:`~sklearn.frozen.FrozenEstimator`, or a trained ``keras.Model``)
+        and is measured on the X, y passed to ``fit``, which should be held-out
+        data.
     threshold : float, str or None, default=None
         ``None``: keep the features whose importance is significantly greater
         than zero at level ``alpha``: a one-sided corrected resampled t-test
@@ -193,7 +199,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     Attributes
     ----------
     estimator_ : estimator
-        Fitted on all of X (``refit=True``), or the prefit estimator.
+        Fitted on all of X (``refit=True``), or the prefit estimator (a
+        trained ``keras.Model`` as a
+        :class:`~skimportance.wrappers.FittedKerasModel`).
     feature_importances_ : ndarray of shape (n_features_in_,)
         Mean importance over splits and repeats.
     feature_importances_std_ : ndarray of shape (n_features_in_,)
@@ -318,7 +326,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator)
+        inner = get_tags(as_fitted_estimator(self.estimator))
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.sparse = False
         tags.target_tags.required = True
@@ -394,7 +402,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     def _validate_input(self, X, y):
         _check_feature_names(self, X, reset=True)
         if not hasattr(X, "iloc"):
-            allow_nan = get_tags(self.estimator).input_tags.allow_nan
+            allow_nan = get_tags(
+                as_fitted_estimator(self.estimator)
+            ).input_tags.allow_nan
             X = check_array(
                 X,
                 dtype=None,
@@ -431,6 +441,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         """The (train, test) index pairs; ``train`` is None for ``cv="prefit"``."""
         if self.cv == "prefit":
             return [(None, np.arange(_num_samples(X)))]
+        check_trainable(self.estimator)
         cv = check_cv(self.cv, y, classifier=kind == "classifier")
         if isinstance(self.cv, Integral) and hasattr(cv, "shuffle"):
             cv.shuffle = True
@@ -499,9 +510,10 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
 
         splits = self._make_splits(X, y, kind, rng, split_params)
-        estimator_ = self.estimator if self.cv == "prefit" else None
-        if estimator_ is not None:
+        estimator_ = None
+        if self.cv == "prefit":
             self._check_prefit()
+            estimator_ = as_fitted_estimator(self.estimator, y)  # a keras.Model
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits))
         # training seeds: one per split and one for the refit, so that a
         # split trains the same network wherever (whichever process) it runs
@@ -627,7 +639,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     def _check_prefit(self):
         try:
-            check_is_fitted(self.estimator)
+            check_is_fitted(as_fitted_estimator(self.estimator))
         except NotFittedError as exc:
             raise NotFittedError(
                 "cv='prefit' needs a fitted estimator; "

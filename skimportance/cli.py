@@ -142,7 +142,7 @@ def _run(args):
     _quiet_tensorflow()
     import numpy as np
 
-    from ._keras import SavedKerasModel, output_activation
+    from ._keras_model import FittedKerasModel, model_n_classes, output_activation
     from ._selector import KerasImportanceSelector
 
     X, y = _read_csv(args.data, args.target)
@@ -166,17 +166,20 @@ def _run(args):
                 "regression model (use --task regression)"
             )
         classes = np.unique(y.to_numpy())
-        expected = 2 if (activation == "sigmoid" and n_out == 1) else n_out
+        try:
+            expected = model_n_classes(model)
+        except ValueError as exc:  # several sigmoid outputs: multi-label
+            raise UsageError(str(exc)) from exc
         if len(classes) != expected:
             raise UsageError(
                 f"the model has {n_out} {activation} output(s), for {expected} "
                 f"classes, but {args.target!r} holds {len(classes)} classes"
             )
-        estimator = SavedKerasModel(model, classes=classes)
+        estimator = FittedKerasModel(model, classes=classes, task=task)
     else:
         if not pd_is_numeric(y):
             raise UsageError(f"--task regression needs a numeric {args.target!r}")
-        estimator = SavedKerasModel(model)
+        estimator = FittedKerasModel(model, task=task)
     import keras
 
     keras.utils.set_random_seed(args.random_state)

@@ -20,16 +20,40 @@ Use them in place of the originals, with the same parameters::
     from skimportance.wrappers import KerasClassifier  # instead of scikeras'
 
 skimportance's own functions and selector handle the originals without these.
+
+A plain ``keras.Model``
+    :class:`FittedKerasModel` is a trained model as a fitted scikit-learn
+    estimator (task and classes from its output layer; skimportance wraps a
+    raw model in it by itself). :func:`make_trainable` turns a compiled model
+    into a trainable estimator (:class:`KerasModelClassifier`,
+    :class:`KerasModelRegressor`, built on ``keras.wrappers``) whose every fit
+    trains a fresh copy, for cross-validation.
 """
 
 import copy
 
 import numpy as np
-from sklearn.utils._tags import ClassifierTags, RegressorTags
+from sklearn.utils import ClassifierTags, RegressorTags
 
 from ._keras import _has_softmax_output
+from ._keras_model import (
+    FittedKerasModel,
+    KerasModelResponses,
+    check_numeric,
+    model_n_classes,
+    output_activation,
+)
 
-__all__ = ["KerasClassifier", "KerasRegressor", "SKLearnClassifier", "SKLearnRegressor"]
+__all__ = [
+    "FittedKerasModel",
+    "KerasClassifier",
+    "KerasModelClassifier",
+    "KerasModelRegressor",
+    "KerasRegressor",
+    "SKLearnClassifier",
+    "SKLearnRegressor",
+    "make_trainable",
+]
 
 
 def _classifier_tags(tags):
@@ -111,8 +135,7 @@ class SKLearnClassifier(_CloneKeepsFitKwargs, _SKLearnClassifier):
         Raises AttributeError when the network does not end in a softmax
         (its outputs are then not probabilities).
         """
-        from keras.src.wrappers.fixes import _validate_data
-        from sklearn.utils.validation import check_is_fitted
+        from sklearn.utils.validation import check_is_fitted, validate_data
 
         check_is_fitted(self)
         if not _has_softmax_output(self.model_):
@@ -120,7 +143,7 @@ class SKLearnClassifier(_CloneKeepsFitKwargs, _SKLearnClassifier):
                 "predict_proba needs a network whose last layer is a softmax; "
                 "this one's outputs are not probabilities."
             )
-        X = _validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False)
         return np.asarray(self.model_.predict(X, verbose=0))
 
 
@@ -129,3 +152,185 @@ class SKLearnRegressor(_CloneKeepsFitKwargs, _SKLearnRegressor):
 
     Same parameters as :class:`keras.wrappers.SKLearnRegressor`.
     """
+
+
+# --------------------------------------------------------------------------
+# a compiled keras.Model as a trainable estimator
+# --------------------------------------------------------------------------
+def _sparse_targets(model):
+    """Whether the model's loss takes class indices (sparse) rather than one-hot."""
+    loss = getattr(model, "loss", None)
+    name = loss if isinstance(loss, str) else getattr(loss, "name", None)
+    if name is None:
+        name = getattr(loss, "__name__", type(loss).__name__)
+    return "sparse" in str(name).lower()
+
+
+class _TrainsCompiledModel:
+    """Fit a fresh copy of ``model`` (``keras.models.clone_model``: the same
+    architecture and compile settings, new weights); respond as a
+    :class:`FittedKerasModel` does (labels and probabilities read from the
+    output layer, no progress bars)."""
+
+    def _prepare(self, X):
+        from sklearn.utils.validation import validate_data
+
+        check_numeric(X)
+        return np.asarray(validate_data(self, X, reset=False))
+
+    def fit(self, X, y, **kwargs):
+        """Train a fresh copy of ``model`` on (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        **kwargs : dict
+            Passed to ``keras.Model.fit``, over ``fit_kwargs``.
+
+        Returns
+        -------
+        self : object
+        """
+        check_numeric(X)
+        return super().fit(X, y, **kwargs)
+
+
+class KerasModelClassifier(
+    _TrainsCompiledModel, KerasModelResponses, SKLearnClassifier
+):
+    """A compiled Keras classifier network as a trainable scikit-learn classifier.
+
+    ``fit`` trains a fresh copy of ``model`` (``keras.models.clone_model``:
+    same architecture and compile settings, new weights) with ``fit_kwargs``;
+    clones (each cross-validation split) keep ``fit_kwargs``. Targets are
+    encoded as the network's output layer takes them: 0/1 for one sigmoid
+    output, class indices for a softmax trained with a sparse loss, else
+    one-hot. Built on :class:`keras.wrappers.SKLearnClassifier`; usually made
+    with :func:`make_trainable`.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Compiled; ends in a sigmoid (one output, binary) or a softmax (one
+        output per class). Never trained itself.
+    warm_start : bool, default=False
+        As in :class:`keras.wrappers.SKLearnClassifier`.
+    model_kwargs : dict or None, default=None
+        Unused (``model`` is a model, not a function).
+    fit_kwargs : dict or None, default=None
+        Passed to ``keras.Model.fit`` (``epochs``, ``batch_size``...).
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained copy.
+    classes_ : ndarray of shape (n_classes,)
+        Sorted labels of y, in output order.
+    n_features_in_ : int
+    history_ : keras.callbacks.History
+    """
+
+    def _task(self):
+        return "classifier"
+
+    def _process_target(self, y, reset=False):
+        from sklearn.utils.multiclass import type_of_target
+
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        kind = type_of_target(y)
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(f"a classifier needs class labels; y is {kind}.")
+        if reset:
+            self.classes_ = np.unique(y)
+            n_classes = model_n_classes(self.model)
+            if len(self.classes_) != n_classes:
+                raise ValueError(
+                    f"y holds {len(self.classes_)} classes, but the model has "
+                    f"outputs for {n_classes}."
+                )
+        index = np.searchsorted(self.classes_, y)
+        if output_activation(self.model) != "softmax":
+            return index.astype("float32").reshape(-1, 1)
+        if _sparse_targets(self.model):
+            return index
+        return np.eye(len(self.classes_), dtype="float32")[index]
+
+
+class KerasModelRegressor(_TrainsCompiledModel, KerasModelResponses, SKLearnRegressor):
+    """A compiled Keras regression network as a trainable scikit-learn regressor.
+
+    ``fit`` trains a fresh copy of ``model`` (``keras.models.clone_model``:
+    same architecture and compile settings, new weights) with ``fit_kwargs``;
+    clones keep ``fit_kwargs``. Built on :class:`keras.wrappers.SKLearnRegressor`;
+    usually made with :func:`make_trainable`.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Compiled. Never trained itself.
+    warm_start : bool, default=False
+    model_kwargs : dict or None, default=None
+        Unused.
+    fit_kwargs : dict or None, default=None
+        Passed to ``keras.Model.fit``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained copy.
+    n_features_in_ : int
+    history_ : keras.callbacks.History
+    """
+
+    def _task(self):
+        return "regressor"
+
+
+def make_trainable(model, *, task="auto", **fit_kwargs):
+    """A trainable scikit-learn estimator from a compiled Keras model.
+
+    Each ``fit`` (each cross-validation split of
+    :class:`~skimportance.KerasImportanceSelector`, each ``cross_val_score``
+    fold) trains a fresh copy: ``keras.models.clone_model`` (the same
+    architecture and compile settings: optimizer, loss) with new weights;
+    ``model`` itself is never trained.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled Sequential or functional model.
+    task : {"auto", "classification", "regression"}, default="auto"
+        ``"auto"``: classification when the last layer's activation is a
+        sigmoid or a softmax, else regression.
+    **fit_kwargs : dict
+        Passed to ``keras.Model.fit``: ``epochs``, ``batch_size``,
+        ``callbacks``...
+
+    Returns
+    -------
+    estimator : KerasModelClassifier or KerasModelRegressor
+        Unfitted.
+
+    Examples
+    --------
+    >>> import keras
+    >>> from skimportance.wrappers import make_trainable
+    >>> model = keras.Sequential([keras.Input((4,)),
+    ...                           keras.layers.Dense(8, activation="relu"),
+    ...                           keras.layers.Dense(1, activation="sigmoid")])
+    >>> model.compile(optimizer="adam", loss="binary_crossentropy")
+    >>> clf = make_trainable(model, epochs=20, batch_size=32)
+    >>> type(clf).__name__, clf.fit_kwargs
+    ('KerasModelClassifier', {'epochs': 20, 'batch_size': 32})
+    """
+    if not getattr(model, "compiled", False) or model.optimizer is None:
+        raise ValueError(
+            "make_trainable needs a compiled model (model.compile(optimizer=..., "
+            "loss=...)): its copies train with the same settings."
+        )
+    kind = FittedKerasModel(model, task=task)._task()
+    cls = KerasModelClassifier if kind == "classifier" else KerasModelRegressor
+    return cls(model=model, fit_kwargs=dict(fit_kwargs))
