@@ -3,7 +3,8 @@
 Nothing is downloaded: the data ships with scikit-learn.
 """
 
-import numpy as np
+# the tables moved to _report (the command line's output); kept importable here
+from ._report import format_table, importance_table  # noqa: F401
 
 
 def mlp_classifier_model(meta, hidden=(16,), dropout=0.0, learning_rate=0.005):
@@ -59,35 +60,3 @@ def demo_selector(random_state=0, epochs=20, cv=5, n_repeats=5, verbose=0):
         random_state=random_state,
         verbose=verbose,
     )
-
-
-def importance_table(selector, feature_names=None):
-    """Rows of (rank, name, importance, std, p-value, kept), best first."""
-    names = selector.group_names_ if feature_names is None else feature_names
-    kept = selector.group_support_
-    order = np.argsort(-selector.feature_importances_, kind="stable")
-    return [
-        (
-            rank + 1,
-            str(names[j]),
-            float(selector.feature_importances_[j]),
-            float(selector.feature_importances_std_[j]),
-            float(selector.pvalues_[j]),
-            bool(kept[j]),
-        )
-        for rank, j in enumerate(order)
-    ]
-
-
-def format_table(rows, scoring):
-    """A markdown table a user can paste."""
-    out = [
-        f"| rank | feature | importance (drop in {scoring}) | std | p-value | kept |",
-        "|---:|---|---:|---:|---:|:---:|",
-    ]
-    for rank, name, imp, std, p, kept in rows:
-        out.append(
-            f"| {rank} | {name} | {imp:.4f} | {std:.4f} | {p:.3g} | "
-            f"{'yes' if kept else 'no'} |"
-        )
-    return "\n".join(out)

@@ -15,8 +15,11 @@ _TARGET = "eli5.sklearn.explain_weights"
 DESCRIPTION = """
 skimportance: feature importances are the held-out drop in score when a
 feature is permuted (KerasImportanceSelector, averaged over CV splits and
-repeats); the +/- column is the standard deviation. Features whose
-permutation improves the score have negative importance and are never kept.
+repeats). The +/- column is eli5's: 2 x the standard deviation of the measured
+importances over splits and repeats, their spread (the "std" of
+format_as_dataframe is the standard deviation itself); it is not a confidence
+interval of the mean (see feature_importances_ci_ and pvalues_). Features whose
+permutation improves the score have negative importance and are not kept.
 """.lstrip()
 
 

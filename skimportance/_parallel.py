@@ -21,6 +21,7 @@ import sys
 import time
 
 import numpy as np
+from sklearn.metrics import log_loss, make_scorer
 from sklearn.utils import Bunch, _safe_indexing
 from sklearn.utils.random import sample_without_replacement
 
@@ -113,6 +114,25 @@ def _default_scoring(responder):
     )
 
 
+def _labelled_scorer(scoring, responder, labels):
+    """``neg_log_loss`` told every class, so that held-out rows missing a class
+    are scored: the classes of the estimator's probabilities when it knows
+    them, else ``labels`` (the classes of all of y). Other scorings as given."""
+    if not (isinstance(scoring, str) and scoring == "neg_log_loss"):
+        return scoring
+    classes = responder.classes_
+    if classes is None or np.ndim(classes) != 1 or len(classes) < 2:
+        classes = labels
+    if classes is None or np.ndim(classes) != 1 or len(classes) < 2:
+        return scoring
+    return make_scorer(
+        log_loss,
+        greater_is_better=False,
+        response_method="predict_proba",
+        labels=np.asarray(classes),
+    )
+
+
 def fit_and_measure(
     estimator,
     train,
@@ -129,6 +149,7 @@ def fit_and_measure(
     n_jobs,
     verbose,
     progress=None,
+    labels=None,
 ):
     """Train ``estimator`` on one split (unless ``train`` is None: prefit),
     then measure its permutation importance on the split's held-out rows.
@@ -139,6 +160,8 @@ def fit_and_measure(
         An unfitted clone (or the prefit estimator when ``train`` is None).
     train : tuple (X, y, fit_params) or None
     test : tuple (X, y, sample_weight)
+    labels : ndarray or None
+        All classes of y, for a log loss whose held-out rows miss a class.
 
     Returns
     -------
@@ -169,13 +192,16 @@ def fit_and_measure(
         y_test = _safe_indexing(y_test, rows, axis=0)
         if sw_test is not None:
             sw_test = _safe_indexing(sw_test, rows, axis=0)
+    responder = None
+    if scoring is None or (isinstance(scoring, str) and scoring == "neg_log_loss"):
+        responder = make_responder(estimator, batch_size)
     if scoring is None:
-        scoring = _default_scoring(make_responder(estimator, batch_size))
+        scoring = _default_scoring(responder)
     results, baseline, scorers, _ = compute_importances(
         estimator,
         X_test,
         y_test,
-        scoring=scoring,
+        scoring=_labelled_scorer(scoring, responder, labels),
         n_repeats=n_repeats,
         n_jobs=n_jobs,
         random_seed=int(perm_seed),

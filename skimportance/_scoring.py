@@ -13,6 +13,7 @@ scikit-learn computation; this is checked against the real scorer on the
 baseline of every call, and any disagreement falls back to the scorer.
 """
 
+import functools
 import numbers
 import sys
 import warnings
@@ -266,32 +267,41 @@ def _float_dtype(*arrays):
     return np.result_type(*floats) if floats else np.dtype(np.float64)
 
 
-_LAST_Y = [None]  # (copy of y, (n_classes, true class indices)) of the last call
+_LAST_Y = [None]  # (copy of y, labels, (n_classes, class indices)) of the last call
 
 
-def _true_class_index(y):
-    """Number of classes of y and the index of each row's class.
+def _true_class_index(y, labels=None):
+    """Number of classes and the index of each row's class among them.
 
-    Cached for the last y, compared by value (every block of a run is scored
-    against the same y; a copy is kept, so a y changed in place misses). The
-    entry is one tuple, replaced whole, so threads cannot mix entries.
+    The classes are ``labels`` when given (sorted, as scikit-learn's log_loss
+    sorts them), else those of y; None when y holds a value not in labels.
+    Cached for the last (y, labels), compared by value (every block of a run
+    is scored against the same y; a copy is kept, so a y changed in place
+    misses). The entry is one tuple, replaced whole, so threads cannot mix
+    entries.
     """
     y = np.asarray(y)
+    labels = None if labels is None else np.asarray(labels)
     cached = _LAST_Y[0]
     if (
         cached is None
         or cached[0].shape != y.shape
         or cached[0].dtype != y.dtype
         or not np.array_equal(cached[0], y)
+        or (cached[1] is None) != (labels is None)
+        or (labels is not None and not np.array_equal(cached[1], labels))
     ):
-        classes = LabelBinarizer().fit(y).classes_
+        classes = LabelBinarizer().fit(y if labels is None else labels).classes_
         index = np.searchsorted(classes, y)
-        cached = (y.copy(), (classes.shape[0], index))
+        found = classes[np.minimum(index, classes.shape[0] - 1)]
+        valid = np.array_equal(found, y)
+        result = (classes.shape[0], index) if valid else None
+        cached = (y.copy(), None if labels is None else labels.copy(), result)
         _LAST_Y[0] = cached
-    return cached[1]
+    return cached[2]
 
 
-def _vec_log_loss(y, P, sample_weight):
+def _vec_log_loss(y, P, sample_weight, labels=None):
     """scikit-learn's log_loss for each of the k segments of P (k, n[, c]).
 
     sklearn sums ``xlogy(T, P)`` over the classes of a one-hot ``T``; the terms
@@ -303,7 +313,10 @@ def _vec_log_loss(y, P, sample_weight):
         P = P.astype(np.float64)
     if P.max() > 1 or P.min() < 0:
         return None
-    n_classes, true_idx = _true_class_index(y)
+    known = _true_class_index(y, labels)
+    if known is None:
+        return None
+    n_classes, true_idx = known
     if n_classes < 2:
         return None
     one = P.dtype.type(1)
@@ -395,9 +408,14 @@ _VECTORISED = {
 
 
 def _vectorised_metric(scorer):
-    if _Scorer is None or type(scorer) is not _Scorer or scorer._kwargs:
+    if _Scorer is None or type(scorer) is not _Scorer:
         return None
-    return _VECTORISED.get(scorer._score_func)
+    metric = _VECTORISED.get(scorer._score_func)
+    if not scorer._kwargs:
+        return metric
+    if metric is _vec_log_loss and set(scorer._kwargs) == {"labels"}:
+        return functools.partial(_vec_log_loss, labels=scorer._kwargs["labels"])
+    return None
 
 
 # --------------------------------------------------------------------------

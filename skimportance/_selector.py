@@ -18,7 +18,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import get_scorer, get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import check_random_state, get_tags, metadata_routing
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -38,6 +38,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from ._fit_params import scorer_weight_key
 from ._groups import FeatureLayout
 from ._inference import (
     MULTIPLE_TESTING,
@@ -123,11 +124,12 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         Permutations of each feature per split.
     cv : int, cross-validation generator, iterable or "prefit", default=3
         Splits for fitting and measuring: an int gives (Stratified)KFold, an
-        object or iterable is used as given. Every row is held out once
-        whatever the number of splits, so the row-level test keeps its power
-        with 3 splits (in ``benchmarks/bench_calibration.py``, power on a weak
-        input within noise of 5 splits), at half the training of 5.
-        ``"prefit"``: ``estimator`` is already fitted (also as
+        object or iterable is used as given (a group splitter such as
+        ``GroupKFold`` gets the ``groups`` passed to ``fit``). Every row is
+        held out once whatever the number of splits, so the row-level test
+        keeps its power with 3 splits (in ``benchmarks/bench_calibration.py``,
+        power on a weak input within noise of 5 splits), at half the training
+        of 5. ``"prefit"``: ``estimator`` is already fitted (also as
         :class:`~sklearn.frozen.FrozenEstimator`, or a trained ``keras.Model``)
         and is measured on the X, y passed to ``fit``, which should be
         held-out data.
@@ -307,6 +309,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     (400, 2)
     """
 
+    # groups is fit's own parameter, for the splitter: no set_fit_request for it
+    __metadata_request__fit = {"groups": metadata_routing.UNUSED}
+
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit"])],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
@@ -386,7 +391,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     # ------------------------------------------------------------- routing
     def get_metadata_routing(self):
-        """Route ``fit`` metadata to the estimator's ``fit`` and the scorer.
+        """Route ``fit`` metadata to the estimator, the scorer and the splitter.
+
+        As in :class:`~sklearn.feature_selection.RFECV`: ``groups`` go to the
+        CV splitter's ``split`` (``GroupKFold`` requests them), other metadata
+        to the estimator's ``fit`` and to a scorer that requests it.
 
         Returns
         -------
@@ -396,6 +405,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             estimator=self.estimator,
             method_mapping=MethodMapping().add(caller="fit", callee="fit"),
         )
+        if not (isinstance(self.cv, str) and self.cv == "prefit"):
+            router.add(
+                splitter=check_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
         scorer = self.scoring if callable(self.scoring) else None
         if scorer is None and isinstance(self.scoring, str):
             scorer = get_scorer(self.scoring)
@@ -406,16 +420,40 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             )
         return router
 
-    def _split_params(self, fit_params):
-        """(estimator fit params, scorer params) for this call."""
+    def _split_params(self, fit_params, groups=None):
+        """(estimator fit params, scorer params, splitter params) for this call.
+
+        Without metadata routing, ``groups`` go to ``cv.split`` and everything
+        else to the estimator's ``fit``; ``sample_weight`` (or, for a Pipeline,
+        the final step's ``<step>__sample_weight``) also weights the scorer.
+        With routing, each goes where it is requested; the default scorer
+        (``scoring=None``) is weighted by ``sample_weight`` whenever it is
+        passed, as without routing.
+        """
+        prefit = isinstance(self.cv, str) and self.cv == "prefit"
+        if groups is not None and prefit:
+            raise ValueError(
+                "groups are used to split X for cross-validation; cv='prefit' "
+                "makes no splits. Pass a group splitter such as cv=GroupKFold(5)."
+            )
         if _routing_enabled():
+            if groups is not None:
+                fit_params = {**fit_params, "groups": groups}
             routed = process_routing(self, "fit", **fit_params)
-            score_params = routed.scorer.score if "scorer" in routed else {}
-            return dict(routed.estimator.fit), dict(score_params)
+            # .get, not "in": without metadata, sklearn returns a stand-in on
+            # which "in" never ends
+            scorer, splitter = routed.get("scorer"), routed.get("splitter")
+            score_params = {} if scorer is None else dict(scorer.score)
+            if self.scoring is None and fit_params.get("sample_weight") is not None:
+                score_params["sample_weight"] = fit_params["sample_weight"]
+            split_params = {} if splitter is None else dict(splitter.split)
+            return dict(routed.estimator.fit), score_params, split_params
+        weight_key = scorer_weight_key(self.estimator, fit_params, trains=not prefit)
         score_params = {}
-        if fit_params.get("sample_weight") is not None:
-            score_params["sample_weight"] = fit_params["sample_weight"]
-        return dict(fit_params), score_params
+        if fit_params.get(weight_key) is not None:
+            score_params["sample_weight"] = fit_params[weight_key]
+        split_params = {} if groups is None else {"groups": groups}
+        return dict(fit_params), score_params, split_params
 
     # ---------------------------------------------------------------- fit
     def _validate_input(self, X, y):
@@ -445,8 +483,36 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         check_consistent_length(X, y)
         return X, y
 
+    def _check_selection_rule(self, X):
+        """Validate the threshold and a callable max_features before training."""
+        resolve_threshold(self.threshold, np.zeros(1))  # raises for a bad string
+        if callable(self.max_features):
+            value = self.max_features(X)
+            if not isinstance(value, Integral) or value < 0:
+                raise ValueError(
+                    f"max_features callable returned {value!r}; an int >= 0 "
+                    "was expected."
+                )
+
+    def _make_splits(self, X, y, kind, rng, split_params):
+        """The (train, test) index pairs; ``train`` is None for ``cv="prefit"``."""
+        if self.cv == "prefit":
+            return [(None, np.arange(_num_samples(X)))]
+        check_trainable(self.estimator)
+        cv = check_cv(self.cv, y, classifier=kind == "classifier")
+        if isinstance(self.cv, Integral) and hasattr(cv, "shuffle"):
+            cv.shuffle = True
+            cv.random_state = rng.randint(np.iinfo(np.int32).max)
+        n_splits = cv.get_n_splits(X, y, **split_params)
+        if n_splits > _num_samples(X):
+            raise ValueError(
+                f"cv={self.cv!r} asks for {n_splits} splits but X has only "
+                f"{_num_samples(X)} samples."
+            )
+        return list(cv.split(X, y, **split_params))
+
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, groups=None, **fit_params):
         """Measure held-out permutation importance and choose the features.
 
         Parameters
@@ -455,10 +521,19 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             Training data (with ``cv="prefit"``: held-out data).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a group splitter such as
+            :class:`~sklearn.model_selection.GroupKFold`: passed to
+            ``cv.split``, never to the estimator. With metadata routing
+            enabled, routed to the splitter (and to any other consumer that
+            requests it).
         **fit_params : dict
-            Passed to the estimator's ``fit`` (split per fold);
-            ``sample_weight`` also weights the scorer. With metadata routing
-            enabled, each goes where it is requested.
+            Passed to the estimator's ``fit`` (split per fold). ``sample_weight``
+            also weights the scorer. A Pipeline takes no ``sample_weight``:
+            pass ``<final step>__sample_weight`` (e.g.
+            ``logisticregression__sample_weight=w``), which then weights the
+            scorer too. With metadata routing enabled, each goes where it is
+            requested (and ``sample_weight`` weights the default scorer).
 
         Returns
         -------
@@ -475,9 +550,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             self.n_features_in_ = layout.n_features
         self.feature_groups_ = [list(g) for g in layout.groups]
         self.group_names_ = list(layout.group_names)
-        est_params, score_params = self._split_params(fit_params)
+        est_params, score_params, split_params = self._split_params(fit_params, groups)
+        self._check_selection_rule(X)
         sample_weight = score_params.get("sample_weight")
         kind = estimator_type(self.estimator)
+        classes = None
         if kind == "classifier":
             classes = (
                 np.unique(np.asarray(y)[~_is_missing(y)]) if np.ndim(y) == 1 else None
@@ -489,24 +566,11 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 )
         rng = check_random_state(self.random_state)
 
+        splits = self._make_splits(X, y, kind, rng, split_params)
+        estimator_ = None
         if self.cv == "prefit":
             self._check_prefit()
-            splits = [(None, np.arange(_num_samples(X)))]
             estimator_ = as_fitted_estimator(self.estimator, y)  # a keras.Model
-        else:
-            check_trainable(self.estimator)
-            cv = check_cv(self.cv, y, classifier=kind == "classifier")
-            if isinstance(self.cv, Integral) and hasattr(cv, "shuffle"):
-                cv.shuffle = True
-                cv.random_state = rng.randint(np.iinfo(np.int32).max)
-            n_splits = cv.get_n_splits(X, y)
-            if n_splits > _num_samples(X):
-                raise ValueError(
-                    f"cv={self.cv!r} asks for {n_splits} splits but X has only "
-                    f"{_num_samples(X)} samples."
-                )
-            splits = list(cv.split(X, y))
-            estimator_ = None
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits))
         # training seeds: one per split and one for the refit, so that a
         # split trains the same network wherever (whichever process) it runs
@@ -526,6 +590,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             n_repeats=self.n_repeats,
             batch_size=self.batch_size,
             layout=layout,
+            labels=classes,
             inference=self.inference,
             # blocks in threads only when there is one split (prefit)
             n_jobs=self.n_jobs if len(splits) == 1 else None,

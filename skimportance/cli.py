@@ -28,7 +28,7 @@ def _demo(args):
     _quiet_tensorflow()
     import keras
 
-    from ._demo import demo_data, demo_selector, format_table, importance_table
+    from ._demo import demo_data, demo_selector
 
     keras.utils.set_random_seed(args.random_state)
     X, y = demo_data()
@@ -47,49 +47,38 @@ def _demo(args):
         n_repeats=args.n_repeats,
         verbose=args.verbose,
     ).fit(X, y)
-    rows = importance_table(selector)
-    scoring = selector.scoring_ if isinstance(selector.scoring_, str) else "score"
-    print(format_table(rows, scoring))
-    kept = [r[1] for r in rows if r[5]]
-    print(
-        f"\nHeld-out {scoring}: {selector.baseline_score_:.4f}. Kept {len(kept)} of "
-        f"{len(rows)} features (importance significantly > 0 at alpha="
-        f"{selector.alpha}): {', '.join(kept)}.\nDone in "
-        f"{time.perf_counter() - start:.1f}s."
-    )
-    _write_outputs(selector, rows, scoring, args.out)
+    _report_results(selector, args.out)
+    print(f"Done in {time.perf_counter() - start:.1f}s.")
     return 0
 
 
-def _write_outputs(selector, rows, scoring, out):
+def _report_results(selector, out, data=None):
+    """Print the ranked table, the rule in force and the kept inputs; write
+    CSV, JSON and the chart to ``out``."""
+    from ._report import format_table, importance_table, rule_text
+
+    rows = importance_table(selector)
+    scoring = selector.scoring_ if isinstance(selector.scoring_, str) else "score"
+    print(format_table(rows, scoring))
+    kept = [r["feature"] for r in rows if r["kept"]]
+    where = f" on {data}" if data else ""
+    print(
+        f"\n{rule_text(selector)}\nHeld-out {scoring}{where}: "
+        f"{selector.baseline_score_:.4f}. Kept {len(kept)} of {len(rows)}: "
+        f"{', '.join(kept) if kept else 'none'}."
+    )
+    _write_outputs(selector, rows, out)
+
+
+def _write_outputs(selector, rows, out):
     if not out:
         return
+    from ._report import summary, write_csv
+
     os.makedirs(out, exist_ok=True)
-    path = os.path.join(out, "importances.csv")
-    with open(path, "w") as fh:
-        fh.write("rank,feature,importance,std,pvalue,kept\n")
-        for row in rows:
-            name = '"' + row[1].replace('"', '""') + '"'
-            fh.write(",".join([str(row[0]), name] + [str(v) for v in row[2:]]) + "\n")
+    write_csv(rows, os.path.join(out, "importances.csv"))
     with open(os.path.join(out, "importances.json"), "w") as fh:
-        json.dump(
-            {
-                "scoring": scoring,
-                "baseline_score": selector.baseline_score_,
-                "alpha": selector.alpha,
-                "features": [
-                    dict(
-                        zip(
-                            ["rank", "feature", "importance", "std", "pvalue", "kept"],
-                            row,
-                        )
-                    )
-                    for row in rows
-                ],
-            },
-            fh,
-            indent=2,
-        )
+        json.dump(summary(selector, rows), fh, indent=2)
     written = ["importances.csv", "importances.json"]
     try:
         import matplotlib
@@ -153,7 +142,6 @@ def _run(args):
     _quiet_tensorflow()
     import numpy as np
 
-    from ._demo import format_table, importance_table
     from ._keras_model import FittedKerasModel, model_n_classes, output_activation
     from ._selector import KerasImportanceSelector
 
@@ -207,14 +195,7 @@ def _run(args):
         selector.fit(X, y.to_numpy())
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    rows = importance_table(selector)
-    scoring = selector.scoring_ if isinstance(selector.scoring_, str) else "score"
-    print(format_table(rows, scoring))
-    print(
-        f"\nBaseline {scoring} on {args.data}: {selector.baseline_score_:.4f}; "
-        f"kept {sum(r[5] for r in rows)} of {len(rows)} features."
-    )
-    _write_outputs(selector, rows, scoring, args.out)
+    _report_results(selector, args.out, data=args.data)
     return 0
 
 

@@ -26,6 +26,10 @@ class PermutationImportanceDisplay:
         Importance threshold, drawn as a vertical line.
     scoring : str or None, default=None
         The scorer's name, for the axis label.
+    intervals : ndarray of shape (n_features, 2) or None, default=None
+        A confidence interval of each mean importance (lower, upper), drawn
+        as a black error bar through the mean; ``from_estimator`` passes the
+        selector's 95% intervals.
 
     Attributes
     ----------
@@ -34,7 +38,14 @@ class PermutationImportanceDisplay:
     """
 
     def __init__(
-        self, importances, feature_names, *, kept=None, threshold=None, scoring=None
+        self,
+        importances,
+        feature_names,
+        *,
+        kept=None,
+        threshold=None,
+        scoring=None,
+        intervals=None,
     ):
         self.importances = np.asarray(importances, dtype=float)
         if self.importances.ndim == 1:
@@ -48,6 +59,15 @@ class PermutationImportanceDisplay:
         self.kept = None if kept is None else np.asarray(kept, dtype=bool)
         self.threshold = threshold
         self.scoring = scoring
+        self.intervals = None if intervals is None else np.asarray(intervals, float)
+        if self.intervals is not None and self.intervals.shape != (
+            self.importances.shape[0],
+            2,
+        ):
+            raise ValueError(
+                f"intervals must have shape ({self.importances.shape[0]}, 2); got "
+                f"{self.intervals.shape}."
+            )
 
     @classmethod
     def from_estimator(
@@ -62,8 +82,8 @@ class PermutationImportanceDisplay:
             One per measured feature or group; defaults to
             ``selector.group_names_`` (the feature names without groups).
         kind : {"box", "bar"}, default="box"
-            Box plot of all values, or bars of the mean with a standard
-            deviation error bar.
+            Box plot of all values, or bars of the mean; either way the mean
+            and its 95% confidence interval are drawn in black.
         top : int or None, default=None
             Show only the ``top`` most important features.
         ax : matplotlib Axes, default=None
@@ -74,16 +94,31 @@ class PermutationImportanceDisplay:
         """
         from sklearn.utils.validation import check_is_fitted
 
+        from ._report import importance_intervals
+
         check_is_fitted(selector, "feature_importances_")
+        values = np.asarray(selector.importances_)
+        names = getattr(selector, "group_names_", None)
+        kept = selector.group_support_
+        intervals = importance_intervals(selector)
+        if names is not None and values.shape[0] != len(names):
+            # one row of importances_ per feature although there are groups
+            names = getattr(selector, "feature_names_in_", None)
+            if names is None:
+                names = [f"x{i}" for i in range(values.shape[0])]
+            kept = selector.get_support()
+            ci = getattr(selector, "feature_importances_ci_", None)
+            intervals = None if ci is None else np.asarray(ci)
         if feature_names is None:
-            feature_names = getattr(selector, "group_names_", None)
+            feature_names = names
         scoring = getattr(selector, "scoring_", None)
         display = cls(
-            selector.importances_,
+            values,
             feature_names,
-            kept=selector.group_support_,
+            kept=kept,
             threshold=selector.threshold_,
             scoring=scoring if isinstance(scoring, str) else None,
+            intervals=intervals,
         )
         return display.plot(kind=kind, top=top, ax=ax)
 
@@ -150,14 +185,7 @@ class PermutationImportanceDisplay:
         kept = self.kept[order] if self.kept is not None else np.zeros(len(order), bool)
         colors = np.where(kept, "tab:blue", "tab:gray")
         if kind == "bar":
-            ax.barh(
-                positions,
-                means[order],
-                xerr=self.importances[order].std(axis=1),
-                color=colors,
-                ecolor="black",
-                capsize=2,
-            )
+            ax.barh(positions, means[order], color=colors)
         else:
             import matplotlib
 
@@ -177,6 +205,7 @@ class PermutationImportanceDisplay:
             for patch, color in zip(boxes["boxes"], colors):
                 patch.set_facecolor(color)
                 patch.set_alpha(0.7)
+        self._draw_intervals(ax, positions, means[order], order, kind)
         ax.set_yticks(positions)
         ax.set_yticklabels([self.feature_names[j] for j in order])
         ax.axvline(0.0, color="black", linewidth=0.8)
@@ -187,7 +216,8 @@ class PermutationImportanceDisplay:
                 linestyle="--",
                 label=f"threshold {self.threshold:.3g}",
             )
-            ax.legend(loc="lower right")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="lower right", fontsize="small")
         label = "drop in score when permuted"
         if self.scoring:
             label = f"drop in {self.scoring} when permuted"
@@ -203,3 +233,28 @@ class PermutationImportanceDisplay:
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+    def _draw_intervals(self, ax, positions, means, order, kind):
+        """The mean and its confidence interval (or, without intervals, the
+        standard deviation of the values for bars) as a black error bar."""
+        if self.intervals is not None:
+            low, high = self.intervals[order, 0], self.intervals[order, 1]
+            xerr = np.vstack([means - low, high - means]).clip(min=0)
+            label = "mean, 95% confidence interval"
+        elif kind == "bar":
+            xerr = self.importances[order].std(axis=1)
+            label = "mean +- standard deviation"
+        else:
+            return
+        self.errorbar_ = ax.errorbar(
+            means,
+            positions,
+            xerr=xerr,
+            fmt="o",
+            color="black",
+            markersize=3,
+            capsize=3,
+            linewidth=1.2,
+            label=label,
+            zorder=3,
+        )

@@ -76,7 +76,12 @@ def test_run_classifier_writes_table_csv_json_png(saved, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "drop in neg_log_loss" in proc.stdout
+    # the test it used, and whether it is valid, is on screen and in the JSON
+    rule = next(line for line in proc.stdout.splitlines() if line.startswith("Rule:"))
+    assert "row-level" in rule or "not a valid test" in rule
     result = json.loads((tmp_path / "importances.json").read_text())
+    assert result["rule"] == rule
+    assert all(f["reason"].startswith(("kept", "dropped")) for f in result["features"])
     ranked = [f["feature"] for f in result["features"]]
     assert ranked[:2] == ["a", "b"]
     assert [f["feature"] for f in result["features"] if f["kept"]] == ["a", "b"]

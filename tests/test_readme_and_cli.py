@@ -52,8 +52,11 @@ def test_demo_command(tmp_path, args):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "| rank | feature |" in proc.stdout
-    assert proc.stdout.count("| yes |") + proc.stdout.count("| no |") == 30
+    assert "| rank | feature |" in proc.stdout and "95% CI" in proc.stdout
+    # every row says why it is kept or dropped, and the rule is on screen
+    assert proc.stdout.count(" kept: ") + proc.stdout.count(" dropped: ") == 30
+    assert "Rule: " in proc.stdout and "alpha=0.05" in proc.stdout
     assert "retracing" not in proc.stderr
     csv = (tmp_path / "importances.csv").read_text().splitlines()
-    assert csv[0] == "rank,feature,importance,std,pvalue,kept" and len(csv) == 31
+    assert csv[0].startswith("rank,feature,importance,ci_low,ci_high,")
+    assert csv[0].endswith(",kept,reason") and len(csv) == 31
