@@ -102,7 +102,13 @@ def format_p(p):
 
 def _p_text(label, p):
     text = format_p(p)
-    return f"{label}{text}" if text.startswith("<") else f"{label}={text}"
+    return f"{label} {text}" if text.startswith("<") else f"{label}={text}"
+
+
+def _passed_text(label, p, alpha):
+    """"p=0.003 < 0.05", or "adjusted p <0.0001" when it is tiny."""
+    text = _p_text(label, p)
+    return text if "<" in text else f"{text} < {alpha:g}"
 
 
 def _max_features(selector):
@@ -117,7 +123,7 @@ def _decision_pvalues(selector):
     raw, adjusted = _pvalues(selector)
     method = getattr(selector, "multiple_testing", "none")
     if adjusted is not None and method not in (None, "none"):
-        return adjusted, "p_adj"
+        return adjusted, "adjusted p"
     return raw, "p"
 
 
@@ -143,7 +149,7 @@ def selection_reasons(selector):
         if significance:
             tested = p is not None and np.isfinite(p)
             candidate = imp > 0 and tested and p < alpha
-            passed = f"{_p_text(label, p)} < {alpha:g}"
+            passed = _passed_text(label, p, alpha)
         else:
             tested = True
             candidate = imp > 0 and imp >= cut
