@@ -95,11 +95,14 @@ def column_blocks(transformer, n_in):
     """
     from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
 
     if transformer is None or (
         isinstance(transformer, str) and transformer == "passthrough"
     ):
         return _identity(n_in)
+    if type(transformer) is FunctionTransformer and transformer.func is None:
+        return _identity(n_in)  # how a fitted ColumnTransformer passes through
     if isinstance(transformer, str):
         return None
     if type(transformer) in _scaler_types():
@@ -247,9 +250,7 @@ def prefix_updater(responder, X, rows, groups, methods):
     if T.ndim != 2 or not _disjoint(blocks, T.shape[1]):
         return None
     T = np.asarray(final._prepare(T), dtype=final.input_dtype)
-    max_group = max(
-        (sum(len(blocks[j]) for j in g) for g in groups), default=1
-    )
+    max_group = max((sum(len(blocks[j]) for j in g) for g in groups), default=1)
     inner = first_layer_updater(final, T, methods, max(1, max_group))
     if inner is None:
         return None

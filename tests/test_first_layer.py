@@ -86,7 +86,9 @@ def _trained(build, X, y):
 
 
 def assert_auto_equals_batched(estimator, X, y, scoring, path=FIRST_LAYER, **kw):
-    return check_fast_path_equals_plain(estimator, X, y, scoring=scoring, path=path, **kw)
+    return check_fast_path_equals_plain(
+        estimator, X, y, scoring=scoring, path=path, **kw
+    )
 
 
 def _updater(estimator, X):
