@@ -51,6 +51,7 @@ def _one_hot_transformer():
             ("num", StandardScaler(), ["a", "b", "c"]),
             ("oh", OneHotEncoder(sparse_output=False), ["level", "noise"]),
             ("min_max", MinMaxScaler(), ["d"]),
+            ("skip", "drop", ["f"]),
         ],
         remainder="passthrough",
     )
@@ -82,7 +83,7 @@ def test_standard_scaler_then_network_uses_the_updates(scaled_net, clf_data):
 
 def test_column_transformer_with_one_hot_uses_rank_k_updates(frame):
     """Each categorical column is a block of one-hot columns (rank-k update);
-    a dropped-by-remainder-free column, a passthrough and a group too."""
+    a passthrough column, a dropped one (no output: importance 0) and groups."""
     df, y = frame
     est = make_pipeline(_one_hot_transformer(), _net()).fit(df, y)
     check_fast_path_equals_plain(
@@ -94,15 +95,19 @@ def test_column_transformer_with_one_hot_uses_rank_k_updates(frame):
         n_repeats=2,
         against_sklearn=True,
     )
-    check_fast_path_equals_plain(
+    result = check_fast_path_equals_plain(
         est,
         df,
         y,
-        scoring=["neg_log_loss", "roc_auc"],
+        scoring="neg_log_loss",
         path=PREFIX,
-        feature_groups={"cats": ["level", "noise"], "ad": ["a", "d"]},
+        feature_groups={"cats": ["level", "noise"], "ad": ["a", "d"], "f": ["f"]},
         max_samples=200,
     )
+    # permuting the dropped column changes nothing: every repeat scores the
+    # 200 drawn rows unpermuted (their score differs from the baseline's)
+    dropped = result.importances[result.group_names.index("f")]
+    assert np.all(dropped == dropped[0])
 
 
 def test_column_blocks_of_known_transformers(frame):
@@ -110,8 +115,8 @@ def test_column_blocks_of_known_transformers(frame):
     ct = _one_hot_transformer().fit(df)
     blocks = column_blocks(ct, df.shape[1])
     widths = [len(b) for b in blocks]
-    # a, b, c scaled; d min-max; e, f passed through; 3 + 4 one-hot columns
-    assert widths == [1, 1, 1, 1, 1, 1, 3, 4]
+    # a, b, c scaled; d min-max; e passed through; f dropped; 3 + 4 one-hot
+    assert widths == [1, 1, 1, 1, 1, 0, 3, 4]
     out = np.concatenate(blocks)
     assert sorted(out) == list(range(ct.transform(df).shape[1]))
     # the one-hot block of "level" is where its categories are
