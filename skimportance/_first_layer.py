@@ -19,8 +19,11 @@ permuting the rows of a column commutes with them.
 
 A model qualifies only if its graph is exactly that (single input of shape
 (samples, features), each tensor up to the Dense layer used by one layer only,
-a float32 unquantised Dense layer, the rest of the model a function of the
-Dense layer's output alone). Before use, the split model is checked against
+a float32 Dense layer with its own kernel: not quantised, not LoRA-enabled,
+no mixed precision; the rest of the model a function of the Dense layer's
+output alone). Only the model's own graph is read, whatever other calls its
+layers have seen (``Sequential.add`` rebuilds the graph each time; a layer
+may be shared with other models). Before use, the split model is checked against
 the whole model on a few rows, unpermuted and with a permuted column. Anything
 else is left to the plain batched path.
 """
