@@ -433,11 +433,13 @@ def _fast_path_used(fn):
     handler, level = Handler(logging.DEBUG), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+    propagate, logger.propagate = logger.propagate, False  # not to root handlers
     try:
         result = fn()
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        logger.propagate = propagate
     return result, used
 
 

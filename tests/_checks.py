@@ -33,11 +33,13 @@ def recorded_fast_paths():
     handler, level = _UsedPaths(), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+    propagate, logger.propagate = logger.propagate, False  # not to root handlers
     try:
         yield handler.used
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def _bunches(result):
