@@ -56,3 +56,16 @@ def test_bench_cluster_quick(capsys):
     runs = bench_cluster.main(["--quick"])
     assert len(runs) == 3
     assert "same best params and scores" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_bench_permutation_styles_quick(capsys):
+    """Seven model styles trained and measured: ~1 min, not default."""
+    import bench_permutation
+
+    rows = bench_permutation.main(["--styles", "--quick"])
+    assert len(rows) == 7
+    # every style is served by a fast path, with scikit-learn's numbers
+    assert all(used != "none" for _, _, _, used, _ in rows)
+    assert all(diff[0] < 1e-4 for *_, diff in rows)
+    assert "| model style |" in capsys.readouterr().out
