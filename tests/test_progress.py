@@ -79,7 +79,6 @@ def test_threaded_fits_restore_stdout_and_other_threads_print(clf_data, capsys):
                 KerasClassifier(_printing_model, epochs=2, verbose=0),
                 cv=2,
                 n_repeats=1,
-                refit=False,
                 random_state=0,
                 n_jobs=2,
             ).fit(X[:100], y[:100])
