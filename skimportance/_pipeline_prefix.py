@@ -2,7 +2,8 @@
 
 In ``Pipeline([..., transformers, network])`` whose transformers each map one
 input column to output columns of its own (scalers, one-hot or ordinal
-encoders, a ColumnTransformer of these, ``"passthrough"``), permuting the rows
+encoders, SimpleImputer without indicators, a ColumnTransformer or Pipeline
+of these, ``"passthrough"``), permuting the rows
 of input column ``j`` permutes, in the same way, the rows of the output
 columns of ``j`` (its *block*: one column for a scaler, one per category for
 a one-hot encoder) and changes nothing else. So the prefix is applied once to
@@ -94,6 +95,7 @@ def column_blocks(transformer, n_in):
         to act on each column alone.
     """
     from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
@@ -107,6 +109,12 @@ def column_blocks(transformer, n_in):
         return None
     if type(transformer) in _scaler_types():
         return _identity(n_in) if transformer.n_features_in_ == n_in else None
+    if type(transformer) is SimpleImputer:
+        # each column filled with its own statistic; no indicator columns,
+        # no column dropped for being empty at fit
+        n_out = len(transformer.get_feature_names_out())
+        one_to_one = not transformer.add_indicator and n_out == n_in
+        return _identity(n_in) if one_to_one else None
     if type(transformer) is ColumnTransformer:
         return _column_transformer_blocks(transformer, n_in)
     if type(transformer) is Pipeline:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
+from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import (
     MaxAbsScaler,
@@ -122,8 +123,11 @@ def test_column_blocks_of_known_transformers(frame):
     # the one-hot block of "level" is where its categories are
     level = ct.transform(df)[:, blocks[6]]
     assert np.all(level.sum(axis=1) == 1)
-    chain = make_pipeline(RobustScaler(), MaxAbsScaler()).fit(df[list("abc")])
+    chain = make_pipeline(SimpleImputer(), RobustScaler(), MaxAbsScaler())
+    chain.fit(df[list("abc")])
     assert [b.tolist() for b in column_blocks(chain, 3)] == [[0], [1], [2]]
+    with_indicator = SimpleImputer(add_indicator=True).fit([[np.nan], [1.0]])
+    assert column_blocks(with_indicator, 1) is None
     dropped = ColumnTransformer(
         [("ord", OrdinalEncoder(), ["level"]), ("skip", "drop", ["a"])]
     ).fit(df)
