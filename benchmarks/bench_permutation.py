@@ -22,6 +22,10 @@ rows, ``n_repeats=5``.
     python benchmarks/bench_permutation.py            # reference workload
     python benchmarks/bench_permutation.py --wide     # wide workload
     python benchmarks/bench_permutation.py --quick    # a small smoke run
+    python benchmarks/bench_permutation.py --styles   # per model style
+
+``--styles`` measures the same workload with the network written and wrapped
+the ways Keras code does it (see :func:`run_styles`).
 """
 
 import argparse
@@ -127,12 +131,26 @@ def main(argv=None):
         help="small smoke configuration (used by the tests)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--styles",
+        action="store_true",
+        help="one row per model style (Sequential, add(), functional, "
+        "keras.wrappers, Pipelines, saved model), each against its floor",
+    )
+    parser.add_argument(
+        "--sklearn-n-repeats",
+        type=int,
+        default=1,
+        help="with --styles: n_repeats of the scikit-learn agreement check",
+    )
     args = parser.parse_args(argv)
     if args.wide:
         args.n_features, args.n_rows, args.hidden = 500, 2000, [64]
     if args.quick:
         args.n_features, args.n_rows, args.n_repeats = 8, 300, 2
         args.hidden, args.repeats = [8], 1
+    if args.styles:
+        return run_styles(args)
 
     from scikeras.wrappers import KerasClassifier
 
@@ -246,6 +264,273 @@ def main(argv=None):
             if other == "eli5" and args.n_features >= 10:
                 assert rho > 0.8, "skimportance and eli5 rank features differently"
     return rows
+
+
+# --- model styles (--styles) ------------------------------------------------
+
+
+def _sequential_list(n_in, hidden, n_out=1):
+    layers = [keras.Input((n_in,))]
+    layers += [keras.layers.Dense(h, activation="relu") for h in hidden]
+    layers.append(keras.layers.Dense(n_out, activation=_out_activation(n_out)))
+    return keras.Sequential(layers)
+
+
+def _out_activation(n_out):
+    return "sigmoid" if n_out == 1 else "softmax"
+
+
+def _sequential_add(n_in, hidden, n_out=1):
+    model = keras.Sequential([keras.Input((n_in,))])
+    for h in hidden:
+        model.add(keras.layers.Dense(h, activation="relu"))
+    model.add(keras.layers.Dense(n_out, activation=_out_activation(n_out)))
+    return model
+
+
+def _functional(n_in, hidden, n_out=1):
+    inputs = x = keras.Input((n_in,))
+    for h in hidden:
+        x = keras.layers.Dense(h, activation="relu")(x)
+    outputs = keras.layers.Dense(n_out, activation=_out_activation(n_out))(x)
+    return keras.Model(inputs, outputs)
+
+
+def _scikeras_builder(make):
+    def build(meta, hidden=(64, 32)):
+        model = make(meta["n_features_in_"], hidden)
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        return model
+
+    return build
+
+
+def _keras_wrapper_builder(hidden):
+    def build(X, y):
+        model = _sequential_list(X.shape[1], hidden, n_out=y.shape[1])
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        return model
+
+    return build
+
+
+def _categorical_frame(X, n_categorical=5, levels=8):
+    """X as a DataFrame whose first columns are binned into string levels."""
+    import pandas as pd
+
+    frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+    for j in range(n_categorical):
+        edges = np.quantile(X[:, j], np.linspace(0, 1, levels + 1)[1:-1])
+        frame[f"x{j}"] = np.array([f"q{k}" for k in range(levels)])[
+            np.digitize(X[:, j], edges)
+        ]
+    return frame
+
+
+def _style_estimators(args, X_train, y_train, tmpdir):
+    """(name, fitted estimator, its Keras network, data kind) per style."""
+    from keras.wrappers import SKLearnClassifier
+    from scikeras.wrappers import KerasClassifier
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    hidden = tuple(args.hidden)
+    fit_kw = dict(epochs=5, batch_size=64, verbose=0)
+
+    def scikeras(make):
+        return KerasClassifier(_scikeras_builder(make), model__hidden=hidden, **fit_kw)
+
+    styles = []
+    seq = scikeras(_sequential_list).fit(X_train, y_train)
+    styles.append(("Sequential([...]) list, scikeras", seq, "array"))
+    styles.append(
+        (
+            "Sequential grown with add(), scikeras",
+            scikeras(_sequential_add).fit(X_train, y_train),
+            "array",
+        )
+    )
+    styles.append(
+        (
+            "functional keras.Model, scikeras",
+            scikeras(_functional).fit(X_train, y_train),
+            "array",
+        )
+    )
+    wrapper = SKLearnClassifier(_keras_wrapper_builder(hidden), fit_kwargs=fit_kw)
+    styles.append(
+        (
+            "keras.wrappers.SKLearnClassifier (softmax, 2 outputs)",
+            wrapper.fit(X_train, y_train),
+            "array",
+        )
+    )
+    styles.append(
+        (
+            "Pipeline(StandardScaler, network)",
+            make_pipeline(StandardScaler(), scikeras(_sequential_list)).fit(
+                X_train, y_train
+            ),
+            "array",
+        )
+    )
+    one_hot = ColumnTransformer(
+        [
+            (
+                "cat",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                make_column_selector(dtype_include=object),
+            ),
+        ],
+        remainder=StandardScaler(),
+    )
+    styles.append(
+        (
+            "Pipeline(ColumnTransformer(one-hot 5 columns, scaler), network)",
+            make_pipeline(one_hot, scikeras(_sequential_list)).fit(
+                _categorical_frame(X_train), y_train
+            ),
+            "frame",
+        )
+    )
+    from skimportance._keras import SavedKerasModel
+
+    path = os.path.join(tmpdir, "network.keras")
+    seq.model_.save(path)
+    loaded = keras.saving.load_model(path, compile=False)  # as the CLI loads it
+    styles.append(
+        (
+            "saved .keras model, the CLI's adapter (SavedKerasModel)",
+            SavedKerasModel(loaded, classes=[0, 1]),
+            "array",
+        )
+    )
+    return styles
+
+
+def _network_input(estimator, X):
+    """The Keras network and the rows it sees for X (after a Pipeline's prefix)."""
+    if hasattr(estimator, "steps"):
+        T = estimator[:-1].transform(X)
+        return estimator[-1].model_, np.asarray(T, dtype=np.float32)
+    return estimator.model_, np.asarray(X, dtype=np.float32)
+
+
+def _fast_path_used(fn):
+    """``fn()`` and the names of the fast paths it used (debug log)."""
+    import logging
+
+    used = []
+
+    class Handler(logging.Handler):
+        def emit(self, record):
+            message = record.getMessage()
+            if message.endswith(" used"):
+                used.append(message[: -len(" used")])
+
+    logger = logging.getLogger("skimportance")
+    handler, level = Handler(logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    propagate, logger.propagate = logger.propagate, False  # not to root handlers
+    try:
+        result = fn()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+    return result, used
+
+
+def run_styles(args):
+    """Per model style: skimportance's time against its network's floor, and
+    agreement with scikit-learn (on ``--sklearn-n-repeats`` repeats).
+
+    The floor is one compiled forward pass of the style's own network over all
+    permuted rows (for a Pipeline: rows already transformed by its prefix).
+    Returns rows ``(style, seconds, floor seconds, fast path, max |diff|)``.
+    """
+    import tempfile
+
+    keras.config.disable_interactive_logging()  # keras.wrappers' predict bars
+    keras.utils.set_random_seed(args.seed)
+    X, y = make_classification(
+        n_samples=2 * args.n_rows,
+        n_features=args.n_features,
+        n_informative=max(2, args.n_features // 5),
+        n_redundant=0,
+        random_state=args.seed,
+    )
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
+    )
+    data = {
+        "array": (X_train, X_test),
+        "frame": (_categorical_frame(X_train), _categorical_frame(X_test)),
+    }
+    kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmpdir:
+        styles = _style_estimators(args, X_train, y_train, tmpdir)
+        for name, est, kind in styles:
+            X_eval = data[kind][1]
+            warm = {**kw, "n_repeats": 1}
+            permutation_importance(est, X_eval[:50], y_test[:50], **warm)
+            t, (ours, used) = timed(
+                lambda e=est, Xe=X_eval: _fast_path_used(
+                    lambda: permutation_importance(e, Xe, y_test, **kw)
+                ),
+                args.repeats,
+            )
+            model, net_X = _network_input(est, X_eval)
+            t_floor, _, _ = forward_floor(model, net_X, X_eval.shape[1], args.n_repeats)
+            diff = None
+            if not args.skip_slow:
+                diff = _sklearn_diff(est, X_eval, y_test, kw, args.sklearn_n_repeats)
+            rows.append((name, t, t_floor, ", ".join(used) or "none", diff))
+    _print_styles(args, rows)
+    return rows
+
+
+def _sklearn_diff(est, X_eval, y_test, kw, n_repeats):
+    """Max |diff| of all importances against scikit-learn's (same seed).
+
+    keras.wrappers' classifier has no ``predict_proba`` (scikit-learn cannot
+    score log loss on it): it is compared on accuracy, said in the table.
+    """
+    few = {**kw, "n_repeats": n_repeats}
+    note = ""
+    if not hasattr(est, "predict_proba"):
+        few["scoring"], note = "accuracy", " (accuracy)"
+    mine = permutation_importance(est, X_eval, y_test, **few)
+    theirs = sk_pi(est, X_eval, y_test, **few)
+    return float(np.max(np.abs(mine.importances - theirs.importances))), note
+
+
+def _print_styles(args, rows):
+    n_total = args.n_features * args.n_repeats * args.n_rows
+    print(
+        f"\nWorkload: {args.n_features} columns, MLP ->"
+        f"{'->'.join(map(str, args.hidden))}->1, {args.n_rows} held-out rows, "
+        f"n_repeats={args.n_repeats}, scoring={args.scoring!r}: "
+        f"{n_total:,} permuted rows; scikit-learn compared on "
+        f"n_repeats={args.sklearn_n_repeats}. {os.cpu_count()} cores, "
+        f"Keras {keras.__version__}, scikit-learn {sklearn.__version__}.\n"
+    )
+    print(
+        "| model style | fast path | seconds | floor seconds | x floor | "
+        "max abs diff vs sklearn |"
+    )
+    print("|---|---|---:|---:|---:|---:|")
+    for name, t, t_floor, used, diff in rows:
+        shown = "not run" if diff is None else f"{diff[0]:.1e}{diff[1]}"
+        print(
+            f"| {name} | {used} | {t:.3f} | {t_floor:.3f} | {t / t_floor:.2f} | "
+            f"{shown} |"
+        )
+    for name, _, _, _, diff in rows:
+        assert diff is None or diff[0] < 1e-4, f"{name}: disagrees with sklearn"
 
 
 if __name__ == "__main__":

@@ -19,8 +19,11 @@ permuting the rows of a column commutes with them.
 
 A model qualifies only if its graph is exactly that (single input of shape
 (samples, features), each tensor up to the Dense layer used by one layer only,
-a float32 unquantised Dense layer, the rest of the model a function of the
-Dense layer's output alone). Before use, the split model is checked against
+a float32 Dense layer with its own kernel: not quantised, not LoRA-enabled,
+no mixed precision; the rest of the model a function of the Dense layer's
+output alone). Only the model's own graph is read, whatever other calls its
+layers have seen (``Sequential.add`` rebuilds the graph each time; a layer
+may be shared with other models). Before use, the split model is checked against
 the whole model on a few rows, unpermuted and with a permuted column. Anything
 else is left to the plain batched path.
 """
@@ -61,20 +64,65 @@ def _is_separable(layer):
 
     if type(layer) not in _separable_types():
         return False
+    if getattr(layer, "compute_dtype", None) != "float32":
+        return False
     if type(layer) is keras.layers.BatchNormalization:
         return layer.axis in (-1, 1)
     return True
 
 
 def _is_plain_dense(layer):
+    """A float32 Dense layer whose kernel is its own variable: not LoRA-enabled,
+    not quantised, no mixed precision."""
     import keras
 
+    if type(layer) is not keras.layers.Dense or not layer.built:
+        return False
+    if getattr(layer, "lora_enabled", False):
+        return False  # its kernel is a sum computed at each call
+    if getattr(layer, "quantization_mode", None) is not None:
+        return False
+    if layer.compute_dtype != "float32" or layer.variable_dtype != "float32":
+        return False
+    kernel = layer.kernel
     return (
-        type(layer) is keras.layers.Dense
-        and getattr(layer, "quantization_mode", None) is None
-        and layer.compute_dtype == "float32"
-        and np.dtype(layer.kernel.dtype) == np.float32
+        isinstance(kernel, keras.Variable)
+        and keras.backend.standardize_dtype(kernel.dtype) == "float32"
     )
+
+
+def _own_graph(model):
+    """``(inputs, outputs, nodes)`` of the model's own graph, or None.
+
+    A layer's ``_inbound_nodes`` hold every call ever made to it (each
+    ``Sequential.add`` rebuilds the graph, a layer may be shared with other
+    models); only the nodes of the model's own graph matter. A Sequential
+    keeps its graph in a Functional (``_functional``); a functional model is
+    one. Nodes are listed from the inputs to the outputs.
+    """
+    import keras
+
+    graph = model._functional if isinstance(model, keras.Sequential) else model
+    by_depth = getattr(graph, "_nodes_by_depth", None)
+    if not by_depth:
+        return None
+    nodes = [n for depth in sorted(by_depth, reverse=True) for n in by_depth[depth]]
+    return graph.inputs, graph.outputs, nodes
+
+
+def _single_user(tensor, nodes):
+    """The one node of ``nodes`` that takes ``tensor``, or None."""
+    users = [
+        node
+        for node in nodes
+        if not node.is_input and any(t is tensor for t in node.input_tensors)
+    ]
+    if len(users) != 1:
+        return None
+    node = users[0]
+    if len(node.input_tensors) != 1 or len(node.output_tensors) != 1:
+        return None
+    return node
 
 
 def split_model(model):
@@ -82,31 +130,29 @@ def split_model(model):
 
     ``rest`` is a Keras model from the Dense layer's output to the model's
     output, or None when the Dense layer's output is the model's output.
+    Anything unexpected in the graph gives None, never an exception.
     """
+    try:
+        return _split(model)
+    except Exception:  # an unforeseen graph: the plain path serves it
+        return None
+
+
+def _split(model):
     import keras
 
-    try:
-        inputs, outputs = model.inputs, model.outputs
-    except (AttributeError, ValueError):
+    graph = _own_graph(model)
+    if graph is None:
         return None
-    if not inputs or not outputs or len(inputs) != 1 or len(outputs) != 1:
+    inputs, outputs, nodes = graph
+    if len(inputs) != 1 or len(outputs) != 1 or len(inputs[0].shape) != 2:
         return None
-    if len(inputs[0].shape) != 2:
-        return None
-    layers = model.layers
     tensor, prefix = inputs[0], []
     while True:
-        users = [
-            (layer, node)
-            for layer in layers
-            for node in getattr(layer, "_inbound_nodes", ())
-            if any(t is tensor for t in node.input_tensors)
-        ]
-        if len(users) != 1:
+        node = _single_user(tensor, nodes)
+        if node is None:
             return None
-        layer, node = users[0]
-        if len(node.input_tensors) != 1 or len(node.output_tensors) != 1:
-            return None
+        layer = node.operation
         if type(layer) is keras.layers.Dense:
             break
         if not _is_separable(layer):

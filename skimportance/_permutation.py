@@ -248,8 +248,9 @@ def permuted_scores(
         Preferred rows per block (whole segments are kept together); None
         fills the budget. The Keras fast path prefers blocks of one compiled
         batch, which stay in the CPU cache between stacking and inference.
-    respond_pieces : object or None
-        Answers for blocks without stacking them:
+    respond_pieces : PieceResponder or None
+        A fast path (see :mod:`skimportance._fast_paths`) answering for
+        blocks without stacking them:
         ``respond_pieces(pieces, seg_groups, seg_perms) -> dict`` gives the
         responses of the permuted copies that ``pieces`` describe, and its
         ``row_nbytes`` and ``block_rows`` replace those of stacked X. Then

@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-from ._first_layer import first_layer_updater
+from ._fast_paths import FastPathRequest, find_fast_path
 from ._groups import FeatureLayout
 from ._keras import KerasResponder
 from ._keras_model import as_fitted_estimator
@@ -102,19 +102,11 @@ def compute_importances(
         return responder(block, methods)
 
     updater = None
-    if (
-        inference == "auto"
-        and methods
-        and trusted
-        and not segments.needs_rows
-        and responder.block_dtype is not None
-        and not hasattr(X_flat, "iloc")
-        and block_shape is None
-    ):
-        X_eval = X_flat if rows is None else X_flat[rows]
-        X_eval = np.asarray(X_eval, dtype=responder.block_dtype)
-        max_group = max((len(g) for g in groups), default=1)
-        updater = first_layer_updater(responder, X_eval, methods, max_group)
+    if inference == "auto":
+        request = FastPathRequest(
+            responder, X_flat, rows, groups, methods, segments.needs_rows, block_shape
+        )
+        updater = find_fast_path(request)
 
     rows_acc = None
     if row_level and rows is None:

@@ -76,3 +76,16 @@ def test_bench_calibration_quick(capsys):
     assert options == {"none", "holm", "fdr_bh"}
     for r in rows:
         assert 0.0 <= r[4]["fpr_value"] <= 1.0 and 0.0 <= r[4]["fdr_value"] <= 1.0
+
+
+@pytest.mark.slow
+def test_bench_permutation_styles_quick(capsys):
+    """Seven model styles trained and measured: ~1 min, not default."""
+    import bench_permutation
+
+    rows = bench_permutation.main(["--styles", "--quick"])
+    assert len(rows) == 7
+    # every style is served by a fast path, with scikit-learn's numbers
+    assert all(used != "none" for _, _, _, used, _ in rows)
+    assert all(diff[0] < 1e-4 for *_, diff in rows)
+    assert "| model style |" in capsys.readouterr().out

@@ -8,6 +8,8 @@ from skimportance import KerasImportanceSelector, permutation_importance
 from skimportance._first_layer import first_layer_updater, split_model
 from skimportance._keras import KerasResponder, SavedKerasModel
 
+from ._checks import check_fast_path_equals_plain
+
 GROUPS = {"ab": [0, 1], "c": [2], "bde": [1, 3, 4]}  # overlapping, sizes 1-3
 
 
@@ -73,30 +75,20 @@ def layer_norm_first(X, y):
     return _compile_fit(inp, out, X, y, "binary_crossentropy")
 
 
-def assert_auto_equals_batched(estimator, X, y, scoring, **kw):
-    results = {
-        inference: permutation_importance(
-            estimator,
-            X,
-            y,
-            scoring=scoring,
-            n_repeats=3,
-            random_state=0,
-            inference=inference,
-            **kw,
-        )
-        for inference in ("auto", "batched")
-    }
-    auto, batched = results["auto"], results["batched"]
-    if "importances" not in auto:  # a dict of Bunches, one per scorer
-        assert auto.keys() == batched.keys()
-        pairs = [(auto[k], batched[k]) for k in auto]
-    else:
-        pairs = [(auto, batched)]
-    for a, b in pairs:
-        assert np.abs(b.importances).max() > 1e-3  # something to compare
-        np.testing.assert_allclose(a.importances, b.importances, rtol=1e-5, atol=1e-6)
-    return auto
+FIRST_LAYER = "first-layer updates"
+_MODELS = {}  # builder name -> model trained once for this module
+
+
+def _trained(build, X, y):
+    if build.__name__ not in _MODELS:
+        _MODELS[build.__name__] = build(X, y)
+    return _MODELS[build.__name__]
+
+
+def assert_auto_equals_batched(estimator, X, y, scoring, path=FIRST_LAYER, **kw):
+    return check_fast_path_equals_plain(
+        estimator, X, y, scoring=scoring, path=path, **kw
+    )
 
 
 def _updater(estimator, X):
@@ -105,15 +97,14 @@ def _updater(estimator, X):
     return first_layer_updater(responder, X, responder.methods)
 
 
-@pytest.mark.parametrize("groups", [None, GROUPS], ids=["features", "groups"])
 @pytest.mark.parametrize("build", [normalization_tanh, per_feature_prefix_residual])
-def test_updates_equal_plain_path_on_functional_models(build, groups, clf_data):
+def test_updates_equal_plain_path_on_functional_models(build, clf_data):
     X, y = clf_data
-    est = SavedKerasModel(build(X, y), classes=[0, 1])
-    assert _updater(est, X) is not None
-    assert_auto_equals_batched(
-        est, X, y, ["neg_log_loss", "roc_auc"], feature_groups=groups
-    )
+    est = SavedKerasModel(_trained(build, X, y), classes=[0, 1])
+    for groups in (None, GROUPS):
+        assert_auto_equals_batched(
+            est, X, y, ["neg_log_loss", "roc_auc"], feature_groups=groups
+        )
 
 
 @pytest.mark.parametrize("groups", [None, GROUPS], ids=["features", "groups"])
@@ -129,7 +120,6 @@ def test_updates_equal_plain_path_through_wrappers(fixture, groups, request):
         "keras_reg": "reg_data",
     }[fixture]
     X, y = request.getfixturevalue(data)
-    assert _updater(est, X) is not None
     scoring = "r2" if fixture == "keras_reg" else ["neg_log_loss", "accuracy"]
     assert_auto_equals_batched(est, X, y, scoring, feature_groups=groups)
 
@@ -147,7 +137,7 @@ def test_other_models_fall_back_to_the_plain_path(build, clf_data):
     est = SavedKerasModel(build(X, y), classes=[0, 1])
     assert split_model(est.model_) is None
     assert _updater(est, X) is None
-    assert_auto_equals_batched(est, X, y, "neg_log_loss")
+    assert_auto_equals_batched(est, X, y, "neg_log_loss", path=None)
 
 
 def test_updates_with_row_pieces_and_max_samples(scikeras_clf, clf_data):
@@ -191,7 +181,7 @@ def test_switch_reaches_the_selector(scikeras_clf, clf_data):
 
 def test_measuring_never_changes_weights_or_x(clf_data):
     X, y = clf_data
-    model = per_feature_prefix_residual(X, y)
+    model = _trained(per_feature_prefix_residual, X, y)
     weights = [w.copy() for w in model.get_weights()]
     X_before = X.copy()
     permutation_importance(
@@ -200,3 +190,77 @@ def test_measuring_never_changes_weights_or_x(clf_data):
     for before, after in zip(weights, model.get_weights()):
         np.testing.assert_array_equal(before, after)
     np.testing.assert_array_equal(X, X_before)
+
+
+def _grown(n_in, hidden=8):
+    """``Sequential([Input])`` then ``add()`` per layer: each add() rebuilds
+    the graph, so the first Dense layer has several inbound nodes."""
+    model = keras.Sequential([keras.Input((n_in,))])
+    model.add(keras.layers.Dense(hidden, activation="relu"))
+    model.add(keras.layers.Dense(hidden, activation="relu"))
+    model.add(keras.layers.Dense(1, activation="sigmoid"))
+    return model
+
+
+def grown_with_add(X, y):
+    model = _grown(X.shape[1])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    model.fit(X, y, epochs=3, batch_size=64, verbose=0)
+    return model
+
+
+def test_a_sequential_grown_with_add_is_split(clf_data):
+    X, y = clf_data
+    model = _trained(grown_with_add, X, y)
+    first = model.layers[0]
+    assert len(first._inbound_nodes) > 1  # the history split_model looks past
+    prefix, dense, rest = split_model(model)
+    assert prefix == [] and dense is first and rest is not None
+    est = SavedKerasModel(model, classes=[0, 1])
+    assert_auto_equals_batched(est, X, y, "neg_log_loss", feature_groups=GROUPS)
+
+
+def test_a_layer_reused_in_another_model_is_split_in_each(clf_data):
+    """Both models' graphs go through the same Dense layer: each is split
+    along its own nodes only."""
+    X, _ = clf_data
+    grown = _grown(X.shape[1])
+    first = grown.layers[0]
+    inp = keras.Input((X.shape[1],))
+    h = first(keras.layers.Rescaling(2.0)(inp))
+    other = keras.Model(inp, keras.layers.Dense(1, activation="sigmoid")(h))
+    for model, n_prefix in ((grown, 0), (other, 1)):
+        prefix, dense, _ = split_model(model)
+        assert dense is first and len(prefix) == n_prefix
+    est = SavedKerasModel(other, classes=[0, 1])
+    assert _updater(est, X) is not None  # checked against the whole model
+
+
+def test_lora_falls_back_to_the_plain_path(clf_data):
+    """A LoRA-enabled Dense computes its kernel at each call: left to the
+    plain path, without an error."""
+    X, y = clf_data
+    model = _grown(X.shape[1])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    model.layers[0].enable_lora(2)
+    model.fit(X, y, epochs=3, batch_size=64, verbose=0)
+    assert split_model(model) is None
+    est = SavedKerasModel(model, classes=[0, 1])
+    assert _updater(est, X) is None
+    assert_auto_equals_batched(est, X, y, "neg_log_loss", path=None)
+
+
+def test_quantised_and_mixed_precision_dense_fall_back(clf_data):
+    X, _ = clf_data
+    quantised = _grown(X.shape[1])
+    with pytest.warns(UserWarning, match="quantize"):  # the InputLayer's
+        quantised.quantize("int8")
+    mixed = keras.Sequential(
+        [
+            keras.Input((X.shape[1],)),
+            keras.layers.Dense(4, dtype="mixed_float16"),
+            keras.layers.Dense(1, dtype="float32"),
+        ]
+    )
+    for model in (quantised, mixed):
+        assert split_model(model) is None
