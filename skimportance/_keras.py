@@ -19,6 +19,7 @@ import weakref
 
 import numpy as np
 
+from ._backend import compile_forward, is_supported, to_numpy
 from ._scoring import estimator_type, tags_for
 
 #: bytes of input per compiled call when ``batch_size`` is None. Measured on the
@@ -35,23 +36,16 @@ def default_batch_size(row_nbytes, batch_bytes=DEFAULT_BATCH_BYTES):
 
 
 # compiled inference functions, one per (model, input shape, dtype): tracing
-# costs ~0.1 s, which would otherwise be paid on every call
+# costs ~0.1 s, which would otherwise be paid on every call. The functions hold
+# only a weak reference to their model, so the cache keeps no model alive.
 _COMPILED = weakref.WeakKeyDictionary()
 
 
 def _compiled_forward(model, row_shape, dtype):
-    import tensorflow as tf
-
     per_model = _COMPILED.setdefault(model, {})
     key = (tuple(row_shape), np.dtype(dtype).str)
     if key not in per_model:
-        spec = tf.TensorSpec((None,) + tuple(row_shape), dtype=dtype)
-
-        @tf.function(input_signature=[spec], reduce_retracing=True)
-        def forward(x):
-            return model(x, training=False)
-
-        per_model[key] = forward
+        per_model[key] = compile_forward(model, row_shape, dtype)
     return per_model[key]
 
 
@@ -275,9 +269,7 @@ class KerasResponder:
         return np.asarray(X)
 
     def _compiled(self, X):
-        import keras
-
-        if keras.backend.backend() != "tensorflow":
+        if not is_supported():
             return None
         return _compiled_forward(self.model, X.shape[1:], self.input_dtype)
 
@@ -295,7 +287,7 @@ class KerasResponder:
         if fn is None:
             return np.asarray(self.model.predict(X, batch_size=bs, verbose=0))
         with _quiet_retracing():
-            parts = [np.asarray(fn(X[i : i + bs])) for i in range(0, len(X), bs)]
+            parts = [to_numpy(fn(X[i : i + bs])) for i in range(0, len(X), bs)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
     def __call__(self, X, methods, trusted=False):
