@@ -182,7 +182,6 @@ def test_scikeras_regressor_default_r2():
     assert sel.feature_importances_[0] > 1.0  # R² falls by more than 1
 
 
-@pytest.mark.backend
 def test_keras_wrapper_clones_keep_fit_kwargs(informative_first):
     from keras.wrappers import SKLearnClassifier
 
@@ -291,7 +290,6 @@ def test_wrappers_restore_estimator_type_for_grid_search():
     assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
 
 
-@pytest.mark.backend
 def test_keras_sklearn_classifier_fix_has_predict_proba(clf_data):
     from skimportance.wrappers import SKLearnClassifier
 
