@@ -13,13 +13,20 @@ statistics; nothing here writes to the model.
 """
 
 import contextlib
+import functools
 import logging
 import sys
 import weakref
 
 import numpy as np
 
-from ._backend import compile_forward, is_supported, to_numpy
+from ._backend import (
+    call_bytes,
+    compile_forward,
+    is_supported,
+    static_shapes,
+    to_numpy,
+)
 from ._scoring import estimator_type, tags_for
 
 #: bytes of input per compiled call when ``batch_size`` is None. Measured on the
@@ -30,8 +37,10 @@ MIN_BATCH, MAX_BATCH = 1024, 262144
 
 
 def default_batch_size(row_nbytes, batch_bytes=DEFAULT_BATCH_BYTES):
-    """Rows per compiled call: ~``batch_bytes`` (32 MiB) of input, within
+    """Rows per compiled call: ~``batch_bytes`` (32 MiB) of input, less where
+    the backend prefers smaller calls (see :func:`_backend.call_bytes`), within
     [1,024, 262,144]."""
+    batch_bytes = call_bytes(batch_bytes)
     return int(np.clip(batch_bytes // max(1, row_nbytes), MIN_BATCH, MAX_BATCH))
 
 
@@ -47,6 +56,15 @@ def _compiled_forward(model, row_shape, dtype):
     if key not in per_model:
         per_model[key] = compile_forward(model, row_shape, dtype)
     return per_model[key]
+
+
+def _padded_call(fn, rows, X):
+    """``fn(X)`` with X padded by zero rows to ``rows`` rows, padding dropped."""
+    if len(X) == rows:
+        return fn(X)
+    padded = np.zeros((rows,) + X.shape[1:], dtype=X.dtype)
+    padded[: len(X)] = X
+    return to_numpy(fn(padded))[: len(X)]
 
 
 @contextlib.contextmanager
@@ -286,8 +304,11 @@ class KerasResponder:
         fn = self._compiled(X)
         if fn is None:
             return np.asarray(self.model.predict(X, batch_size=bs, verbose=0))
+        call = fn
+        if static_shapes():  # one compilation per shape: every call takes bs rows
+            call = functools.partial(_padded_call, fn, bs)
         with _quiet_retracing():
-            parts = [to_numpy(fn(X[i : i + bs])) for i in range(0, len(X), bs)]
+            parts = [to_numpy(call(X[i : i + bs])) for i in range(0, len(X), bs)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
     def __call__(self, X, methods, trusted=False):
