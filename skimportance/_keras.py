@@ -58,10 +58,18 @@ def _compiled_forward(model, row_shape, dtype):
     return per_model[key]
 
 
+#: a backend that compiles once per input shape (JAX) gets every call padded to
+#: the full batch while that is at most this many bytes (one compilation per
+#: model), else to the next power of two rows (few compilations, < 2x the rows)
+PAD_BYTES = 4 * 2**20
+
+
 def _padded_call(fn, rows, X):
-    """``fn(X)`` with X padded by zero rows to ``rows`` rows, padding dropped."""
+    """``fn(X)`` with X padded by zero rows (see PAD_BYTES), padding dropped."""
     if len(X) == rows:
         return fn(X)
+    if rows * X[:1].nbytes > PAD_BYTES:
+        rows = min(rows, 1 << (len(X) - 1).bit_length())
     padded = np.zeros((rows,) + X.shape[1:], dtype=X.dtype)
     padded[: len(X)] = X
     return to_numpy(fn(padded))[: len(X)]
