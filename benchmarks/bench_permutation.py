@@ -23,19 +23,46 @@ rows, ``n_repeats=5``.
     python benchmarks/bench_permutation.py --wide     # wide workload
     python benchmarks/bench_permutation.py --quick    # a small smoke run
     python benchmarks/bench_permutation.py --styles   # per model style
+    python benchmarks/bench_permutation.py --backend jax   # or torch, tensorflow
 
 ``--styles`` measures the same workload with the network written and wrapped
 the ways Keras code does it (see :func:`run_styles`).
+
+``--backend`` runs Keras on that backend (see :func:`select_backend`): the
+estimator is then ``skimportance.wrappers.SKLearnClassifier`` (Keras' own
+``keras.wrappers``, softmax head) on JAX and PyTorch, scikeras' on TensorFlow,
+and the floor is the backend's own compiled forward pass.
 """
 
 import argparse
 import os
 import platform
 import statistics
+import sys
 import time
 import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+# --- Keras backend (--backend) ------------------------------------------------
+# Keras reads KERAS_BACKEND once, when it is first imported: the flag is read
+# from the command line before the imports below.
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def select_backend(argv):
+    """Set ``KERAS_BACKEND`` from ``--backend NAME`` in ``argv``, if given."""
+    for i, arg in enumerate(argv):
+        if arg == "--backend" and i + 1 < len(argv):
+            os.environ["KERAS_BACKEND"] = argv[i + 1]
+        elif arg.startswith("--backend="):
+            os.environ["KERAS_BACKEND"] = arg.split("=", 1)[1]
+
+
+if __name__ == "__main__":
+    select_backend(sys.argv[1:])
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -75,19 +102,17 @@ def forward_floor(model, X_eval, n_features, n_repeats):
     this is the model's work alone. Keras' ``model.predict`` over all rows
     is timed too when they fit in 2 GiB.
     """
-    import tensorflow as tf
-
     X32 = X_eval.astype(np.float32)
     n_total = len(X32) * n_features * n_repeats
-    spec = tf.TensorSpec((None, X32.shape[1]), tf.float32)
-    fn = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+    fn = compiled_floor(model, X32.shape[1])
     best = np.inf
     for bs in (8192, 32768, 131072):
         bs = min(bs, n_total)
         batch = np.resize(X32, (bs, X32.shape[1]))  # rows of X repeated
         sizes = [bs] * (n_total // bs) + ([n_total % bs] if n_total % bs else [])
-        fn(batch)
-        t, _ = timed(lambda b=batch, s=sizes: [fn(b[:m]).numpy() for m in s], 3)
+        for m in set(sizes):  # JAX compiles once per shape: not timed
+            fn(batch[:m])
+        t, _ = timed(lambda b=batch, s=sizes: [fn(b[:m]) for m in s], 3)
         best = min(best, t)
     t_predict = None
     if n_total * X32.shape[1] * 4 <= 2 * 2**30:
@@ -98,8 +123,104 @@ def forward_floor(model, X_eval, n_features, n_repeats):
     return best, t_predict, n_total
 
 
+# --- Keras backend: the estimator, the floor and the device per backend -------
+
+
+def make_classifier(args):
+    """scikeras' KerasClassifier on TensorFlow; elsewhere Keras' own
+    ``keras.wrappers`` (skimportance's, with predict_proba) and a softmax head:
+    scikeras runs on TensorFlow only."""
+    fit_kwargs = dict(epochs=5, batch_size=64, verbose=0)
+    if keras.backend.backend() == "tensorflow":
+        from scikeras.wrappers import KerasClassifier
+
+        return KerasClassifier(
+            build_model, model__hidden=tuple(args.hidden), **fit_kwargs
+        )
+    from skimportance.wrappers import SKLearnClassifier
+
+    def build(X, y):
+        layers = [keras.Input((X.shape[1],))]
+        layers += [keras.layers.Dense(h, activation="relu") for h in args.hidden]
+        layers.append(keras.layers.Dense(y.shape[1], activation="softmax"))
+        model = keras.Sequential(layers)
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        return model
+
+    return SKLearnClassifier(build, fit_kwargs=fit_kwargs)
+
+
+def compiled_floor(model, n_features):
+    """The backend's own compiled ``model(x, training=False)``, numpy in and
+    out: ``tf.function`` (TensorFlow), ``jax.jit`` of ``model.stateless_call``
+    (JAX), ``torch.no_grad()`` (PyTorch)."""
+    name = keras.backend.backend()
+    if name == "jax":
+        import jax
+
+        @jax.jit
+        def forward(trainable, non_trainable, x):
+            return model.stateless_call(trainable, non_trainable, x, training=False)[0]
+
+        trainable = [v.value for v in model.trainable_variables]
+        non_trainable = [v.value for v in model.non_trainable_variables]
+        return lambda x: np.asarray(forward(trainable, non_trainable, x))
+    if name == "torch":
+        import torch
+
+        def call(x):
+            with torch.no_grad():
+                out = model(keras.ops.convert_to_tensor(x), training=False)
+            return keras.ops.convert_to_numpy(out)
+
+        return call
+    import tensorflow as tf
+
+    spec = tf.TensorSpec((None, n_features), tf.float32)
+    fn = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+    return lambda x: fn(x).numpy()
+
+
+def device_name():
+    """The device Keras computes on, as its backend names it."""
+    name = keras.backend.backend()
+    if name == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        return f"{device.platform} ({device.device_kind})"
+    if name == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            return f"cuda ({torch.cuda.get_device_name(0)})"
+        return "cpu"
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        details = tf.config.experimental.get_device_details(gpus[0])
+        return f"gpu ({details.get('device_name', gpus[0].name)})"
+    return "cpu"
+
+
+def check_backend(parser, args):
+    if args.backend is not None and args.backend != keras.backend.backend():
+        parser.error(
+            f"--backend {args.backend}: Keras already runs on "
+            f"{keras.backend.backend()}; the backend is chosen when the script "
+            "starts (or set KERAS_BACKEND)"
+        )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="Keras backend (default: KERAS_BACKEND, else TensorFlow)",
+    )
     parser.add_argument("--n-features", type=int, default=50)
     parser.add_argument("--n-rows", type=int, default=5000, help="held-out rows")
     parser.add_argument("--n-repeats", type=int, default=5)
@@ -144,6 +265,7 @@ def main(argv=None):
         help="with --styles: n_repeats of the scikit-learn agreement check",
     )
     args = parser.parse_args(argv)
+    check_backend(parser, args)
     if args.wide:
         args.n_features, args.n_rows, args.hidden = 500, 2000, [64]
     if args.quick:
@@ -151,8 +273,6 @@ def main(argv=None):
         args.hidden, args.repeats = [8], 1
     if args.styles:
         return run_styles(args)
-
-    from scikeras.wrappers import KerasClassifier
 
     keras.utils.set_random_seed(args.seed)
     X, y = make_classification(
@@ -165,13 +285,7 @@ def main(argv=None):
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
     )
-    clf = KerasClassifier(
-        build_model,
-        model__hidden=tuple(args.hidden),
-        epochs=5,
-        batch_size=64,
-        verbose=0,
-    ).fit(X_train, y_train)
+    clf = make_classifier(args).fit(X_train, y_train)
     kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
 
     rows = []
@@ -238,7 +352,11 @@ def main(argv=None):
         f"Machine: {os.cpu_count()} cores, "
         f"{platform.processor() or platform.machine()}; "
         f"skimportance {skimportance.__version__}, scikit-learn {sklearn.__version__}, "
-        f"Keras {keras.__version__}.\n"
+        f"Keras {keras.__version__}."
+    )
+    print(
+        f"Keras backend: {keras.backend.backend()}, device: {device_name()}; "
+        f"estimator: {type(clf).__module__}.{type(clf).__name__}.\n"
     )
     print("| method | median seconds | x skimportance | x floor |")
     print("|---|---:|---:|---:|")

@@ -32,6 +32,7 @@ import weakref
 
 import numpy as np
 
+from ._backend import compile_function, is_supported, static_shapes, to_numpy
 from ._keras import default_batch_size
 
 __all__ = ["first_layer_updater"]
@@ -172,44 +173,51 @@ def _split(model):
 
 
 class _Compiled:
-    """The compiled halves of a split model (traced once per model)."""
+    """The compiled halves of a split model (traced once per model), written
+    with ``keras.ops`` and compiled for the current backend (see _backend).
+
+    ``first(x) -> (prefix(x), prefix(x) @ W + b)``;
+    ``rank_one(z0, delta, w)`` and ``rank_k(z0, delta, w)`` apply the updates
+    of stacked pieces to the pre-activations ``z0`` and run the rest of the
+    network. Nothing here refers to the whole model, only to its layers.
+    """
 
     def __init__(self, prefix, dense, rest, n_features):
-        import tensorflow as tf
+        from keras import ops
 
         units = dense.units
-        x_spec = tf.TensorSpec((None, n_features), tf.float32)
+        variables = [v for layer in prefix for v in layer.variables]
+        variables += list(dense.variables)
+        variables += [] if rest is None else list(rest.variables)
 
-        @tf.function(input_signature=[x_spec], reduce_retracing=True)
         def first(x):
             for layer in prefix:
                 x = layer(x, training=False)
-            z = tf.matmul(x, dense.kernel)
+            z = ops.matmul(x, dense.kernel)
             if dense.bias is not None:
                 z = z + dense.bias
             return x, z
 
         def finish(z):
-            z = tf.reshape(z, (-1, units))
+            z = ops.reshape(z, (-1, units))
             if dense.activation is not None:
                 z = dense.activation(z)
             return z if rest is None else rest(z, training=False)
 
-        z0_spec = tf.TensorSpec((None, units), tf.float32)
-        delta_spec = tf.TensorSpec((None, None, None), tf.float32)
-        w_spec = tf.TensorSpec((None, None, units), tf.float32)
-
-        @tf.function(input_signature=[z0_spec, delta_spec, w_spec])
         def rank_one(z0, delta, w):
             # (1, n, units) + (S, n, 1) * (S, 1, units)
             return finish(z0[None] + delta * w)
 
-        @tf.function(input_signature=[z0_spec, delta_spec, w_spec])
         def rank_k(z0, delta, w):
             # (1, n, units) + (S, n, k) @ (S, k, units)
-            return finish(z0[None] + tf.matmul(delta, w))
+            return finish(z0[None] + ops.matmul(delta, w))
 
-        self.first, self.rank_one, self.rank_k = first, rank_one, rank_k
+        f32 = np.float32
+        update = [((None, units), f32), ((None, None, None), f32)]
+        update.append(((None, None, units), f32))
+        self.first = compile_function(first, variables, [((None, n_features), f32)])
+        self.rank_one = compile_function(rank_one, variables, update)
+        self.rank_k = compile_function(rank_k, variables, update)
         self.dense = dense
         self.verified = False  # checked against the whole model on a probe
 
@@ -238,10 +246,13 @@ class FirstLayerUpdater:
         self.methods = methods
         x, z0 = compiled.first(X_eval)
         # columns of the transformed X, contiguous, for the permuted gathers
-        self.columns = np.ascontiguousarray(np.asarray(x).T)
-        self.z0 = z0
-        self.kernel = np.asarray(compiled.dense.kernel, dtype=np.float32)
+        self.columns = np.ascontiguousarray(to_numpy(x).T)
+        self.z0 = z0  # a backend tensor, where the model's outputs are computed
+        self.kernel = to_numpy(compiled.dense.kernel.value).astype(np.float32)
         self.units = self.kernel.shape[1]
+        # with a compilation per input shape (JAX), every group is padded to
+        # the widest: zero columns add nothing to the update
+        self.pad_group = max_group if static_shapes() else 0
         # per stacked row: the pre-activations and the column differences
         self.row_nbytes = 4 * (self.units + max_group)
         self.block_rows = responder.batch_size or default_batch_size(
@@ -250,10 +261,9 @@ class FirstLayerUpdater:
 
     def raw(self, pieces, seg_groups, seg_perms):
         """Raw model outputs of the stacked permuted copies of ``pieces``."""
-        import tensorflow as tf
-
         n = pieces[0][2] - pieces[0][1]
         k = max(len(seg_groups[s]) for s, _, _ in pieces)
+        k = max(k, self.pad_group)
         delta = np.zeros((len(pieces), n, k), dtype=np.float32)
         w = np.zeros((len(pieces), k, self.units), dtype=np.float32)
         for i, (s, start, stop) in enumerate(pieces):
@@ -266,7 +276,7 @@ class FirstLayerUpdater:
         start, stop = pieces[0][1], pieces[0][2]
         z0 = self.z0 if stop - start == self.z0.shape[0] else self.z0[start:stop]
         fn = self.compiled.rank_one if k == 1 else self.compiled.rank_k
-        return np.asarray(fn(z0, tf.constant(delta), tf.constant(w)))
+        return to_numpy(fn(z0, delta, w))
 
     def __call__(self, pieces, seg_groups, seg_perms):
         raw = self.raw(pieces, seg_groups, seg_perms)
@@ -301,9 +311,7 @@ def first_layer_updater(responder, X_eval, methods, max_group=1):
     max_group : int
         Columns of the largest group (memory per stacked row).
     """
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
+    if not is_supported():
         return None
     if X_eval.ndim != 2 or X_eval.dtype != np.float32 or len(X_eval) == 0:
         return None

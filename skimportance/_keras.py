@@ -13,6 +13,7 @@ statistics; nothing here writes to the model.
 """
 
 import contextlib
+import functools
 import logging
 import weakref
 
@@ -23,6 +24,13 @@ from ._adapters import (  # noqa: F401 - detection re-exported for callers
     is_keras_estimator,
     is_keras_wrapper,
     is_scikeras,
+)
+from ._backend import (
+    call_bytes,
+    compile_forward,
+    is_supported,
+    static_shapes,
+    to_numpy,
 )
 from ._keras_model import FittedKerasModel, output_activation
 from ._scoring import estimator_type
@@ -35,30 +43,42 @@ MIN_BATCH, MAX_BATCH = 1024, 262144
 
 
 def default_batch_size(row_nbytes, batch_bytes=DEFAULT_BATCH_BYTES):
-    """Rows per compiled call: ~``batch_bytes`` (32 MiB) of input, within
+    """Rows per compiled call: ~``batch_bytes`` (32 MiB) of input, less where
+    the backend prefers smaller calls (see :func:`_backend.call_bytes`), within
     [1,024, 262,144]."""
+    batch_bytes = call_bytes(batch_bytes)
     return int(np.clip(batch_bytes // max(1, row_nbytes), MIN_BATCH, MAX_BATCH))
 
 
 # compiled inference functions, one per (model, input shape, dtype): tracing
-# costs ~0.1 s, which would otherwise be paid on every call
+# costs ~0.1 s, which would otherwise be paid on every call. The functions hold
+# only a weak reference to their model, so the cache keeps no model alive.
 _COMPILED = weakref.WeakKeyDictionary()
 
 
 def _compiled_forward(model, row_shape, dtype):
-    import tensorflow as tf
-
     per_model = _COMPILED.setdefault(model, {})
     key = (tuple(row_shape), np.dtype(dtype).str)
     if key not in per_model:
-        spec = tf.TensorSpec((None,) + tuple(row_shape), dtype=dtype)
-
-        @tf.function(input_signature=[spec], reduce_retracing=True)
-        def forward(x):
-            return model(x, training=False)
-
-        per_model[key] = forward
+        per_model[key] = compile_forward(model, row_shape, dtype)
     return per_model[key]
+
+
+#: a backend that compiles once per input shape (JAX) gets every call padded to
+#: the full batch while that is at most this many bytes (one compilation per
+#: model), else to the next power of two rows (few compilations, < 2x the rows)
+PAD_BYTES = 4 * 2**20
+
+
+def _padded_call(fn, rows, X):
+    """``fn(X)`` with X padded by zero rows (see PAD_BYTES), padding dropped."""
+    if len(X) == rows:
+        return fn(X)
+    if rows * X[:1].nbytes > PAD_BYTES:
+        rows = min(rows, 1 << (len(X) - 1).bit_length())
+    padded = np.zeros((rows,) + X.shape[1:], dtype=X.dtype)
+    padded[: len(X)] = X
+    return to_numpy(fn(padded))[: len(X)]
 
 
 @contextlib.contextmanager
@@ -143,9 +163,7 @@ class KerasResponder:
         return self.adapter.prepare(X)
 
     def _compiled(self, X):
-        import keras
-
-        if keras.backend.backend() != "tensorflow":
+        if not is_supported():
             return None
         return _compiled_forward(self.model, X.shape[1:], self.input_dtype)
 
@@ -162,8 +180,11 @@ class KerasResponder:
         fn = self._compiled(X)
         if fn is None:
             return np.asarray(self.model.predict(X, batch_size=bs, verbose=0))
+        call = fn
+        if static_shapes():  # one compilation per shape: every call takes bs rows
+            call = functools.partial(_padded_call, fn, bs)
         with _quiet_retracing():
-            parts = [np.asarray(fn(X[i : i + bs])) for i in range(0, len(X), bs)]
+            parts = [to_numpy(call(X[i : i + bs])) for i in range(0, len(X), bs)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
     def __call__(self, X, methods, trusted=False):

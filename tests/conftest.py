@@ -63,6 +63,12 @@ def keras_reg_model(X, y, hidden=16):
     return dense_model(X.shape[1], n_out, None, "mse", hidden)
 
 
+def skip_unless_tensorflow():
+    """scikeras builds its models on TensorFlow: skip under other backends."""
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("scikeras runs on the TensorFlow backend only")
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     keras.utils.set_random_seed(0)
@@ -100,6 +106,7 @@ def reg_data():
 
 @pytest.fixture(scope="session")
 def scikeras_clf(clf_data):
+    skip_unless_tensorflow()
     from scikeras.wrappers import KerasClassifier
 
     keras.utils.set_random_seed(0)
@@ -109,6 +116,7 @@ def scikeras_clf(clf_data):
 
 @pytest.fixture(scope="session")
 def scikeras_multiclass(multiclass_data):
+    skip_unless_tensorflow()
     from scikeras.wrappers import KerasClassifier
 
     keras.utils.set_random_seed(0)
@@ -118,6 +126,7 @@ def scikeras_multiclass(multiclass_data):
 
 @pytest.fixture(scope="session")
 def scikeras_reg(reg_data):
+    skip_unless_tensorflow()
     from scikeras.wrappers import KerasRegressor
 
     keras.utils.set_random_seed(0)

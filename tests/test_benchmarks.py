@@ -26,7 +26,9 @@ def test_bench_permutation_quick(capsys):
     assert all(t > 0 for t in rows.values())
 
 
+@pytest.mark.slow
 def test_bench_truth_quick(capsys):
+    """Trains every method on 5 small datasets: over a minute, not default."""
     import bench_truth
 
     rows = bench_truth.main(["--quick"])

@@ -97,6 +97,7 @@ def _updater(estimator, X):
     return first_layer_updater(responder, X, responder.methods)
 
 
+@pytest.mark.backend
 @pytest.mark.parametrize("build", [normalization_tanh, per_feature_prefix_residual])
 def test_updates_equal_plain_path_on_functional_models(build, clf_data):
     X, y = clf_data
@@ -107,6 +108,7 @@ def test_updates_equal_plain_path_on_functional_models(build, clf_data):
         )
 
 
+@pytest.mark.backend
 @pytest.mark.parametrize("groups", [None, GROUPS], ids=["features", "groups"])
 @pytest.mark.parametrize(
     "fixture", ["scikeras_clf", "scikeras_multiclass", "keras_clf", "keras_reg"]
@@ -124,6 +126,7 @@ def test_updates_equal_plain_path_through_wrappers(fixture, groups, request):
     assert_auto_equals_batched(est, X, y, scoring, feature_groups=groups)
 
 
+@pytest.mark.backend
 def test_updates_when_the_first_dense_layer_is_the_output(clf_data):
     X, y = clf_data
     est = SavedKerasModel(dense_is_output(X, y), classes=[0, 1])
@@ -131,6 +134,7 @@ def test_updates_when_the_first_dense_layer_is_the_output(clf_data):
     assert_auto_equals_batched(est, X, y, "neg_log_loss")
 
 
+@pytest.mark.backend
 @pytest.mark.parametrize("build", [conv1d_first, input_skips_dense, layer_norm_first])
 def test_other_models_fall_back_to_the_plain_path(build, clf_data):
     X, y = clf_data
@@ -179,6 +183,7 @@ def test_switch_reaches_the_selector(scikeras_clf, clf_data):
         KerasImportanceSelector(scikeras_clf, inference="fast").fit(X, y)
 
 
+@pytest.mark.backend
 def test_measuring_never_changes_weights_or_x(clf_data):
     X, y = clf_data
     model = _trained(per_feature_prefix_residual, X, y)

@@ -203,6 +203,7 @@ def test_scikeras_regressor_matches_sklearn(scikeras_reg, reg_data, scoring):
     assert_same(expected, got, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.backend
 def test_keras_wrappers_match_sklearn(keras_clf, keras_reg, clf_data, reg_data):
     X, y = clf_data
     assert isinstance(make_responder(keras_clf), KerasResponder)
@@ -219,6 +220,7 @@ def test_keras_wrappers_match_sklearn(keras_clf, keras_reg, clf_data, reg_data):
     )
 
 
+@pytest.mark.backend
 def test_keras_wrapper_classifier_gets_probabilities(keras_clf, clf_data):
     """keras.wrappers.SKLearnClassifier has no predict_proba: a softmax head
     still gets neg_log_loss and roc_auc here (sklearn raises on both)."""

@@ -258,7 +258,6 @@ def test_pipeline_cross_val_score_and_grid_search_roc_auc():
     grid = GridSearchCV(
         pipe,
         {
-            "select__threshold": ["median", None],
             "select__max_features": [2, None],
             "select__estimator__epochs": [3],
         },
