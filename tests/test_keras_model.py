@@ -117,6 +117,7 @@ def _weights(model):
     return [np.array(w) for w in model.get_weights()]
 
 
+@pytest.mark.backend
 @pytest.mark.parametrize("name", [*BUILDERS, "loaded"])
 def test_raw_model_gives_scikit_learns_numbers(models, name):
     model, X, y, classes = models[name]
@@ -157,6 +158,7 @@ def test_raw_model_other_scorings_and_string_predictions(models):
         )
 
 
+@pytest.mark.backend
 def test_raw_model_is_served_by_the_compiled_path(models):
     model, X, y, _ = models["sequential_add"]
     responder = make_responder(model)
