@@ -92,12 +92,13 @@ def importance_intervals(selector, confidence=0.95):
 
 # -------------------------------------------------------------- the reasons
 def format_p(p):
-    """A p-value for reading: "n/a" for NaN, "<0.0001", else 2 digits."""
+    """A p-value for reading: "n/a" for NaN, "<0.0001", else 2 digits (3 below
+    0.1, so that a value next to alpha is not rounded onto it: 0.0495, not 0.05)."""
     if p is None or not np.isfinite(p):
         return "n/a"
     if p < 1e-4:
         return "<0.0001"
-    return f"{p:.2g}"
+    return f"{p:.3g}" if p < 0.1 else f"{p:.2g}"
 
 
 def _p_text(label, p):

@@ -356,15 +356,13 @@ def test_array_likes_as_scikit_learn_takes_them(models):
 @pytest.mark.slow  # trains 5 networks: about 10 s of CPU
 def test_readme_trained_model_section_runs(capsys):
     """README's "I have a trained Keras model" example runs and finds the
-    informative inputs (the section comes from COORD_README_m.md until it is
-    pasted into README.md)."""
+    informative inputs."""
     import re
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     title = "## I have a trained Keras model"
-    texts = [root / "README.md", root / "COORD_README_m.md"]
-    text = next(p.read_text() for p in texts if p.is_file() and title in p.read_text())
+    text = (root / "README.md").read_text()
     section = text.split(title, 1)[1]
     code = re.findall(r"```python\n(.*?)```", section, flags=re.S)[0]
     exec(compile(code, "README trained model", "exec"), {"__name__": "__readme__"})

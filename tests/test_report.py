@@ -140,6 +140,7 @@ def test_format_p():
     assert format_p(None) == "n/a"
     assert format_p(0.0) == "<0.0001"
     assert format_p(0.2134) == "0.21"
+    assert format_p(0.04951) == "0.0495"  # not "0.05" next to alpha=0.05
 
 
 def test_plot_draws_the_intervals(fitted):
