@@ -213,6 +213,21 @@ def check_backend(parser, args):
         )
 
 
+def reference_data(args):
+    """The benchmark's classification data, split into training and held-out
+    halves of ``args.n_rows`` rows each: ``X_train, X_test, y_train, y_test``."""
+    X, y = make_classification(
+        n_samples=2 * args.n_rows,
+        n_features=args.n_features,
+        n_informative=max(2, args.n_features // 5),
+        n_redundant=0,
+        random_state=args.seed,
+    )
+    return train_test_split(
+        X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -275,16 +290,7 @@ def main(argv=None):
         return run_styles(args)
 
     keras.utils.set_random_seed(args.seed)
-    X, y = make_classification(
-        n_samples=2 * args.n_rows,
-        n_features=args.n_features,
-        n_informative=max(2, args.n_features // 5),
-        n_redundant=0,
-        random_state=args.seed,
-    )
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
-    )
+    X_train, X_test, y_train, y_test = reference_data(args)
     clf = make_classifier(args).fit(X_train, y_train)
     kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
 
@@ -573,16 +579,7 @@ def run_styles(args):
 
     keras.config.disable_interactive_logging()  # keras.wrappers' predict bars
     keras.utils.set_random_seed(args.seed)
-    X, y = make_classification(
-        n_samples=2 * args.n_rows,
-        n_features=args.n_features,
-        n_informative=max(2, args.n_features // 5),
-        n_redundant=0,
-        random_state=args.seed,
-    )
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
-    )
+    X_train, X_test, y_train, y_test = reference_data(args)
     data = {
         "array": (X_train, X_test),
         "frame": (_categorical_frame(X_train), _categorical_frame(X_test)),

@@ -22,6 +22,7 @@ keep them in caches keyed weakly by the model, and a model must not be kept
 alive by its own cache entry (pass a :func:`weakref.ref` to the model's code).
 """
 
+import logging
 import weakref
 
 import numpy as np
@@ -106,9 +107,36 @@ def compile_function(fn, variables, signature):
     raise ValueError(f"no compiled functions for Keras' {name!r} backend")
 
 
+class _OwnRetracing(logging.Filter):
+    """Drops TensorFlow's retracing warning for the functions compiled here.
+
+    Each newly fitted model (one per CV split, one per grid candidate) is
+    traced once, which is expected here, not a mistake. A filter rather than
+    a raised logger level: it is safe under threads, and the warnings of the
+    user's own functions still pass.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.names = set()  # qualified names of the functions compiled here
+
+    def filter(self, record):
+        message = record.getMessage()
+        if "triggered tf.function retracing" not in message:
+            return True
+        return not any(f"<function {name} at" in message for name in self.names)
+
+
+_RETRACING = _OwnRetracing()
+
+
 def _tf_function(fn, signature):
     import tensorflow as tf
 
+    _RETRACING.names.add(fn.__qualname__)
+    logger = logging.getLogger("tensorflow")
+    if _RETRACING not in logger.filters:
+        logger.addFilter(_RETRACING)
     specs = [tf.TensorSpec(shape, dtype=np.dtype(dtype)) for shape, dtype in signature]
     return tf.function(fn, input_signature=specs, reduce_retracing=True)
 

@@ -12,9 +12,7 @@ wrapper's own fitted encoders.
 statistics; nothing here writes to the model.
 """
 
-import contextlib
 import functools
-import logging
 import weakref
 
 import numpy as np
@@ -79,19 +77,6 @@ def _padded_call(fn, rows, X):
     padded = np.zeros((rows,) + X.shape[1:], dtype=X.dtype)
     padded[: len(X)] = X
     return to_numpy(fn(padded))[: len(X)]
-
-
-@contextlib.contextmanager
-def _quiet_retracing():
-    """Silence TensorFlow's retracing warning: each newly fitted model (one per
-    CV split) is traced once, which is expected here, not a mistake."""
-    logger = logging.getLogger("tensorflow")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _has_softmax_output(model):
@@ -183,8 +168,7 @@ class KerasResponder:
         call = fn
         if static_shapes():  # one compilation per shape: every call takes bs rows
             call = functools.partial(_padded_call, fn, bs)
-        with _quiet_retracing():
-            parts = [to_numpy(call(X[i : i + bs])) for i in range(0, len(X), bs)]
+        parts = [to_numpy(call(X[i : i + bs])) for i in range(0, len(X), bs)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
     def __call__(self, X, methods, trusted=False):

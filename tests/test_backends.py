@@ -124,3 +124,33 @@ def test_compiled_paths_under_pytorch():
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "1 passed" in done.stdout
+
+
+def test_tracing_each_new_model_prints_no_retracing_warning(clf_data):
+    """Every new model is traced once (one per CV split or grid candidate):
+    TensorFlow's retracing warning about the functions compiled here is
+    expected and dropped, without changing the level of TensorFlow's logger."""
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("a TensorFlow warning")
+    import logging
+
+    X, y = clf_data
+    logger = logging.getLogger("tensorflow")
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    level = logger.level
+    try:
+        for _ in range(7):  # TensorFlow warns from the 5th trace on
+            model = dense_model(X.shape[1], 1, "sigmoid", "binary_crossentropy")
+            permutation_importance(
+                model, X, y, scoring="neg_log_loss", n_repeats=1, random_state=0
+            )
+            permutation_importance(
+                model, X, y, n_repeats=1, random_state=0, inference="batched"
+            )
+    finally:
+        logger.removeHandler(handler)
+    assert logger.level == level
+    assert not [r for r in records if "retracing" in r.getMessage()]
