@@ -145,12 +145,17 @@ def _regression_pred(P, y2):
     return P
 
 
+def _uniform_average(kwargs):
+    """Whether a regression metric's keywords ask for its default average
+    over outputs (the only one written as row terms here)."""
+    if set(kwargs) - {"multioutput"}:
+        return False
+    return kwargs.get("multioutput", "uniform_average") == "uniform_average"
+
+
 def _error_terms(power):
     def build(y, base, sample_weight, kwargs):
-        if (
-            set(kwargs) - {"multioutput"}
-            or kwargs.get("multioutput", "uniform_average") != "uniform_average"
-        ):
+        if not _uniform_average(kwargs):
             return None
         y2 = _regression_y(y)
         if y2 is None:
@@ -166,10 +171,7 @@ def _error_terms(power):
 
 
 def _r2_terms(y, base, sample_weight, kwargs):
-    if (
-        set(kwargs) - {"multioutput"}
-        or kwargs.get("multioutput", "uniform_average") != "uniform_average"
-    ):
+    if not _uniform_average(kwargs):
         return None
     y2 = _regression_y(y)
     if y2 is None or y2.shape[0] < 2:
