@@ -7,10 +7,8 @@ public attributes. Rows are the measured units: features, or groups when the
 selector was given ``feature_groups``.
 """
 
-import math
 
 import numpy as np
-from scipy import stats
 
 __all__ = [
     "format_table",
@@ -55,39 +53,18 @@ def _pvalues(selector):
     return raw, adjusted
 
 
-def importance_intervals(selector, confidence=0.95):
-    """Confidence interval of each row's mean importance, shape (n_rows, 2).
-
-    The selector's own intervals (``group_importances_ci_`` or
-    ``feature_importances_ci_``) when it has them. Otherwise a t interval
-    matching the selector's p-values: its standard error is the one the test
-    used (recovered from the p-value), over the split means with several
-    splits (df = n_splits - 1) and over the repeats with one; where the
-    p-value cannot tell (0, 1 or 0.5), the plain standard error of those
-    values.
-    """
+def importance_intervals(selector):
+    """Confidence interval of each row's mean importance, shape (n_rows, 2):
+    the selector's own (``group_importances_ci_`` or
+    ``feature_importances_ci_``), at level :func:`interval_level`."""
     ci = _per_unit(selector, "group_importances_ci_", "feature_importances_ci_")
-    if ci is not None:
-        return np.asarray(ci, dtype=float)
-    values = np.asarray(selector.importances_, dtype=float)
-    n_splits = selector.n_splits_
-    if n_splits > 1:
-        values = values.reshape(values.shape[0], n_splits, -1).mean(axis=2)
-    n = values.shape[1]
-    mean = values.mean(axis=1)
-    if n < 2:
-        return np.column_stack([mean, mean])
-    df = n - 1
-    se = values.std(axis=1, ddof=1) / math.sqrt(n)
-    pvalues = _pvalues(selector)[0]
-    if pvalues is not None:
-        with np.errstate(all="ignore"):
-            t = stats.t.isf(np.asarray(pvalues, dtype=float), df)
-            from_test = mean / t
-        usable = np.isfinite(from_test) & (np.abs(t) > 1e-6) & (from_test > 0)
-        se = np.where(usable, from_test, se)
-    half = stats.t.ppf(0.5 + confidence / 2, df) * se
-    return np.column_stack([mean - half, mean + half])
+    return np.asarray(ci, dtype=float)
+
+
+def interval_level(selector):
+    """The level of the selector's intervals, ``1 - 2 * alpha``: their lower
+    end is the one-sided bound of the test (0.90 for ``alpha=0.05``)."""
+    return 1.0 - 2.0 * selector.alpha
 
 
 # -------------------------------------------------------------- the reasons
@@ -259,7 +236,7 @@ def _std(selector):
 
 def importance_table(selector, feature_names=None):
     """One dict per row (feature, or group), best first, with the keys of
-    :data:`COLUMNS`: the mean importance, its 95% confidence interval, the
+    :data:`COLUMNS`: the mean importance, its confidence interval, the
     standard deviation of the measured values, the p-value (and the adjusted
     one, else None), whether it is kept and why."""
     names = selector.group_names_ if feature_names is None else feature_names
@@ -300,11 +277,13 @@ def _float_or_none(value):
     return value if np.isfinite(value) else None
 
 
-def format_table(rows, scoring):
+def format_table(rows, scoring, level):
     """A markdown table a user can paste: rank, feature, importance with its
-    95% confidence interval, p-value(s), and kept/dropped with the reason."""
+    confidence interval (at ``level``, see :func:`interval_level`), p-value(s),
+    and kept/dropped with the reason."""
     adjusted = any(r["pvalue_adjusted"] is not None for r in rows)
-    head = f"| rank | feature | importance (drop in {scoring}) | 95% CI | p-value |"
+    ci = f"{100 * level:.0f}% CI"
+    head = f"| rank | feature | importance (drop in {scoring}) | {ci} | p-value |"
     rule = "|---:|---|---:|:---:|---:|"
     if adjusted:
         head += " adjusted p |"

@@ -55,11 +55,11 @@ def _demo(args):
 def _report_results(selector, out, data=None):
     """Print the ranked table, the rule in force and the kept inputs; write
     CSV, JSON and the chart to ``out``."""
-    from ._report import format_table, importance_table, rule_text
+    from ._report import format_table, importance_table, interval_level, rule_text
 
     rows = importance_table(selector)
     scoring = selector.scoring_ if isinstance(selector.scoring_, str) else "score"
-    print(format_table(rows, scoring))
+    print(format_table(rows, scoring, interval_level(selector)))
     kept = [r["feature"] for r in rows if r["kept"]]
     where = f" on {data}" if data else ""
     print(

@@ -29,7 +29,9 @@ class PermutationImportanceDisplay:
     intervals : ndarray of shape (n_features, 2) or None, default=None
         A confidence interval of each mean importance (lower, upper), drawn
         as a black error bar through the mean; ``from_estimator`` passes the
-        selector's 95% intervals.
+        selector's intervals (level ``1 - 2 * alpha``).
+    interval_level : float or None, default=None
+        The level of ``intervals``, for the legend.
 
     Attributes
     ----------
@@ -46,7 +48,9 @@ class PermutationImportanceDisplay:
         threshold=None,
         scoring=None,
         intervals=None,
+        interval_level=None,
     ):
+        self.interval_level = interval_level
         self.importances = np.asarray(importances, dtype=float)
         if self.importances.ndim == 1:
             self.importances = self.importances[:, np.newaxis]
@@ -83,7 +87,7 @@ class PermutationImportanceDisplay:
             ``selector.group_names_`` (the feature names without groups).
         kind : {"box", "bar"}, default="box"
             Box plot of all values, or bars of the mean; either way the mean
-            and its 95% confidence interval are drawn in black.
+            and its confidence interval are drawn in black.
         top : int or None, default=None
             Show only the ``top`` most important features.
         ax : matplotlib Axes, default=None
@@ -94,7 +98,7 @@ class PermutationImportanceDisplay:
         """
         from sklearn.utils.validation import check_is_fitted
 
-        from ._report import importance_intervals
+        from ._report import importance_intervals, interval_level
 
         check_is_fitted(selector, "feature_importances_")
         values = np.asarray(selector.importances_)
@@ -119,6 +123,7 @@ class PermutationImportanceDisplay:
             threshold=selector.threshold_,
             scoring=scoring if isinstance(scoring, str) else None,
             intervals=intervals,
+            interval_level=None if intervals is None else interval_level(selector),
         )
         return display.plot(kind=kind, top=top, ax=ax)
 
@@ -240,7 +245,10 @@ class PermutationImportanceDisplay:
         if self.intervals is not None:
             low, high = self.intervals[order, 0], self.intervals[order, 1]
             xerr = np.vstack([means - low, high - means]).clip(min=0)
-            label = "mean, 95% confidence interval"
+            level = self.interval_level
+            label = "mean, confidence interval"
+            if level is not None:
+                label = f"mean, {100 * level:.0f}% confidence interval"
         elif kind == "bar":
             xerr = self.importances[order].std(axis=1)
             label = "mean +- standard deviation"

@@ -52,7 +52,7 @@ def test_demo_command(tmp_path, args):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "| rank | feature |" in proc.stdout and "95% CI" in proc.stdout
+    assert "| rank | feature |" in proc.stdout and "90% CI" in proc.stdout
     # every row says why it is kept or dropped, and the rule is on screen
     assert proc.stdout.count(" kept: ") + proc.stdout.count(" dropped: ") == 30
     assert "Rule: " in proc.stdout and "alpha=0.05" in proc.stdout

@@ -90,7 +90,7 @@ def test_reason_for_a_forced_input_and_for_no_test(fitted, data):
     assert not sel.get_support().any()
     positive = sel.feature_importances_ > 0
     assert [r == "dropped: no valid test (p n/a)" for r in reasons] == list(positive)
-    table = format_table(importance_table(sel), "neg_log_loss")
+    table = format_table(importance_table(sel), "neg_log_loss", 0.9)
     assert "| n/a |" in table
 
 
@@ -117,9 +117,9 @@ def test_table_is_ranked_with_intervals_and_reasons(fitted):
     for r in rows:
         assert r["ci_low"] <= r["importance"] <= r["ci_high"]
         assert r["reason"].startswith("kept" if r["kept"] else "dropped")
-    table = format_table(rows, "neg_log_loss")
+    table = format_table(rows, "neg_log_loss", 0.9)
     lines = table.splitlines()
-    assert "95% CI" in lines[0] and "p-value" in lines[0]
+    assert "90% CI" in lines[0] and "p-value" in lines[0]
     assert len(lines) == 2 + 6
     for line, r in zip(lines[2:], rows):
         assert line.endswith(f" {r['reason']} |")
@@ -161,7 +161,7 @@ def test_plot_draws_the_intervals(fitted):
         spans = sorted(tuple(np.round(seg[:, 0], 9)) for seg in bars.get_segments())
         assert spans == sorted(tuple(np.round(row, 9)) for row in ci)
         labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
-        assert "mean, 95% confidence interval" in labels
+        assert "mean, 90% confidence interval" in labels  # alpha=0.05
     plt.close("all")
 
 
