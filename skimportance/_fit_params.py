@@ -10,7 +10,9 @@ __all__ = ["scorer_weight_key"]
 
 
 def _is_pipeline(estimator):
-    return hasattr(estimator, "steps") and hasattr(estimator, "_final_estimator")
+    from sklearn.pipeline import Pipeline
+
+    return isinstance(estimator, Pipeline)
 
 
 def final_step_prefix(estimator):

@@ -22,9 +22,10 @@ import time
 
 import numpy as np
 from sklearn.metrics import log_loss, make_scorer
-from sklearn.utils import Bunch, _safe_indexing
+from sklearn.utils import Bunch
 from sklearn.utils.random import sample_without_replacement
 
+from ._compat import _safe_indexing
 from ._permutation_importance import compute_importances
 from ._progress import quiet_training
 from ._responses import make_responder
@@ -59,7 +60,7 @@ def _keras_seed_module():
     import random
 
     try:
-        from keras.src.random import seed_generator
+        from ._compat import keras_seed_generator as seed_generator
     except ImportError:  # pragma: no cover - another Keras layout
         return None
     if getattr(seed_generator, "python_random", None) is not random:

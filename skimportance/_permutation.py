@@ -18,9 +18,11 @@ and scores every segment.
 import math
 
 import numpy as np
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.random import sample_without_replacement
+
+from ._compat import _safe_indexing
 
 __all__ = ["draw_permutations", "permuted_scores"]
 

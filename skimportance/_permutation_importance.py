@@ -1,21 +1,21 @@
 """``permutation_importance``: scikit-learn's function, with batched model calls."""
 
 import numbers
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn import get_config
 from sklearn.metrics import get_scorer_names
-from sklearn.utils import Bunch, _safe_indexing, check_array, check_random_state
-from sklearn.utils._param_validation import (
+from sklearn.utils import Bunch, check_array, check_random_state
+
+from ._compat import (
     HasMethods,
-    Integral,
     Interval,
-    Real,
     RealNotInt,
     StrOptions,
+    _safe_indexing,
     validate_params,
 )
-
 from ._fast_paths import FastPathRequest, find_fast_path
 from ._groups import FeatureLayout
 from ._keras import KerasResponder

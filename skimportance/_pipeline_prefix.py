@@ -21,8 +21,8 @@ to the plain path.
 import threading
 
 import numpy as np
-from sklearn.utils import _safe_indexing
 
+from ._compat import _safe_indexing
 from ._first_layer import PROBE_ROWS, first_layer_updater
 
 __all__ = ["column_blocks", "prefix_updater"]

@@ -30,18 +30,14 @@ from sklearn.metrics import (
     r2_score,
 )
 
+from ._compat import (
+    _check_response_method,
+    _get_response_values,
+    _Scorer,
+    _validate_binary_probabilistic_prediction,
+    _validate_multiclass_probabilistic_prediction,
+)
 from ._scoring import _ResponseProxy, _SegmentKey
-
-try:  # private helpers; without them no scorer has a row-level test
-    from sklearn.metrics._classification import (
-        _validate_binary_probabilistic_prediction,
-        _validate_multiclass_probabilistic_prediction,
-    )
-    from sklearn.metrics._scorer import _Scorer
-    from sklearn.utils._response import _get_response_values
-    from sklearn.utils.validation import _check_response_method
-except ImportError:  # pragma: no cover
-    _Scorer = None
 
 __all__ = ["ROW_TERMS", "RowAccumulator", "row_accumulator"]
 
@@ -300,6 +296,8 @@ def row_accumulator(
 ):
     """A :class:`RowAccumulator` for the one scorer, or None when the scorer is
     not a mean over rows or its row terms do not reproduce it on X."""
+    if _validate_multiclass_probabilistic_prediction is None:  # pragma: no cover
+        return None
     if _Scorer is None or len(scorers) != 1 or not methods:
         return None
     ((name, scorer),) = scorers.items()

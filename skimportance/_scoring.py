@@ -20,6 +20,7 @@ import warnings
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import (
     accuracy_score,
     check_scoring,
@@ -30,6 +31,7 @@ from sklearn.metrics import (
     mean_squared_error,
     r2_score,
 )
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import (
     ClassifierTags,
@@ -38,14 +40,13 @@ from sklearn.utils import (
     TargetTags,
     get_tags,
 )
-from sklearn.utils.validation import _num_samples
 
-try:  # private helpers; without them every segment goes through the scorer
-    from sklearn.metrics._scorer import _Scorer
-    from sklearn.utils._response import _get_response_values
-    from sklearn.utils.validation import _check_response_method
-except ImportError:  # pragma: no cover
-    _Scorer = _get_response_values = _check_response_method = None
+from ._compat import (
+    _check_response_method,
+    _get_response_values,
+    _num_samples,
+    _Scorer,
+)
 
 RESPONSE_METHODS = ("predict", "predict_proba", "decision_function")
 #: keyword arguments of ``keras.Model.predict`` that change how, not what, it
@@ -58,9 +59,7 @@ KERAS_PREDICT_KWARGS = frozenset({"verbose", "batch_size", "steps", "callbacks"}
 # --------------------------------------------------------------------------
 def _unfreeze(estimator):
     """The estimator inside any ``FrozenEstimator`` wrappers."""
-    while type(estimator).__name__ == "FrozenEstimator" and hasattr(
-        estimator, "estimator"
-    ):
+    while isinstance(estimator, FrozenEstimator):
         estimator = estimator.estimator
     return estimator
 
@@ -68,8 +67,8 @@ def _unfreeze(estimator):
 def _final_estimator(estimator):
     """The estimator that makes the predictions (last Pipeline step, unfrozen)."""
     estimator = _unfreeze(estimator)
-    while hasattr(estimator, "steps") and hasattr(estimator, "_final_estimator"):
-        estimator = _unfreeze(estimator._final_estimator)
+    while isinstance(estimator, Pipeline):
+        estimator = _unfreeze(estimator[-1])
     return estimator
 
 
@@ -254,8 +253,12 @@ def resolve_scoring(estimator, scoring):
     if callable(scoring) and not isinstance(scoring, (list, tuple, set, dict)):
         return {"score": check_scoring(estimator, scoring=scoring)}, False
     if isinstance(scoring, (list, tuple, set, dict)):
-        multi = check_scoring(estimator, scoring=scoring)
-        return dict(multi._scorers), True
+        check_scoring(estimator, scoring=scoring)  # validates names and types
+        named = scoring if isinstance(scoring, dict) else {s: s for s in scoring}
+        scorers = {
+            name: check_scoring(estimator, scoring=s) for name, s in named.items()
+        }
+        return scorers, True
     raise ValueError(f"Invalid scoring {scoring!r}.")
 
 

@@ -8,36 +8,36 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import effective_n_jobs
-from sklearn.base import (
-    BaseEstimator,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-)
+from sklearn import get_config
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import get_scorer, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, get_tags, metadata_routing
-from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _routing_enabled,
     process_routing,
 )
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_method_params,
-    _check_n_features,
-    _num_samples,
     check_array,
     check_consistent_length,
     check_is_fitted,
+    validate_data,
 )
 
+from ._compat import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _check_method_params,
+    _fit_context,
+    _num_samples,
+)
 from ._fit_params import scorer_weight_key
 from ._groups import FeatureLayout
 from ._inference import (
@@ -436,7 +436,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 "groups are used to split X for cross-validation; cv='prefit' "
                 "makes no splits. Pass a group splitter such as cv=GroupKFold(5)."
             )
-        if _routing_enabled():
+        if get_config()["enable_metadata_routing"]:
             if groups is not None:
                 fit_params = {**fit_params, "groups": groups}
             routed = process_routing(self, "fit", **fit_params)
@@ -457,22 +457,22 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     # ---------------------------------------------------------------- fit
     def _validate_input(self, X, y):
-        _check_feature_names(self, X, reset=True)
-        if not hasattr(X, "iloc"):
+        if hasattr(X, "iloc"):  # a DataFrame is passed on as it is
+            validate_data(self, X, reset=True, skip_check_array=True)
+        else:
             allow_nan = get_tags(
                 as_fitted_estimator(self.estimator)
             ).input_tags.allow_nan
-            X = check_array(
+            X = validate_data(
+                self,
                 X,
+                reset=True,
                 dtype=None,
                 ensure_all_finite="allow-nan" if allow_nan else True,
                 allow_nd=True,
-                input_name="X",
-                estimator=self,
             )
         if X.ndim < 2:
             raise ValueError(f"X must have at least 2 dimensions; got {X.ndim}.")
-        _check_n_features(self, X, reset=True)
         if y is None:
             raise ValueError(
                 "KerasImportanceSelector requires y to be passed, but the target y "
