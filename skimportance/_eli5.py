@@ -30,7 +30,7 @@ def register():
     )
     from eli5.sklearn.explain_weights import register as eli5_register
 
-    from ._scoring import estimator_type
+    from ._estimators import estimator_type
     from ._selector import KerasImportanceSelector
 
     @eli5_register(KerasImportanceSelector)

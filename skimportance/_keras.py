@@ -30,8 +30,8 @@ from ._backend import (
     static_shapes,
     to_numpy,
 )
+from ._estimators import estimator_type
 from ._keras_model import FittedKerasModel, output_activation
-from ._scoring import estimator_type
 
 #: bytes of input per compiled call when ``batch_size`` is None. Measured on the
 #: reference MLP (50 float32 inputs, 2 cores): 8,192 rows per call 0.47 s for

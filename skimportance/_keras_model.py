@@ -407,9 +407,9 @@ def as_fitted_estimator(estimator, y=None):
     :class:`FittedKerasModel`, classes from the sorted labels of ``y``;
     any other estimator unchanged.
     """
-    from ._scoring import _unfreeze
+    from ._estimators import unfreeze
 
-    inner = _unfreeze(estimator)
+    inner = unfreeze(estimator)
     if is_keras_model(inner):
         inner = FittedKerasModel(inner)
     elif not isinstance(inner, FittedKerasModel):
@@ -419,9 +419,9 @@ def as_fitted_estimator(estimator, y=None):
 
 def check_trainable(estimator):
     """Raise TypeError for a trained model given where fresh copies are trained."""
-    from ._scoring import _unfreeze
+    from ._estimators import unfreeze
 
-    inner = _unfreeze(estimator)
+    inner = unfreeze(estimator)
     if not (is_keras_model(inner) or isinstance(inner, FittedKerasModel)):
         return
     raise TypeError(

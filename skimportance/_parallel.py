@@ -21,7 +21,6 @@ import sys
 import time
 
 import numpy as np
-from sklearn.metrics import log_loss, make_scorer
 from sklearn.utils import Bunch
 from sklearn.utils.random import sample_without_replacement
 
@@ -29,6 +28,8 @@ from ._compat import _safe_indexing
 from ._permutation_importance import compute_importances
 from ._progress import quiet_training
 from ._responses import make_responder
+from ._scorers import default_scoring as _default_scoring
+from ._scorers import labelled_scorer as _labelled_scorer
 
 __all__ = ["fit_and_measure", "limit_tensorflow_threads", "refit", "training_seed"]
 
@@ -99,39 +100,6 @@ def training_seed(seed):
             module.python_random = random
         random.setstate(py_state)
         np.random.set_state(np_state)  # noqa: NPY002
-
-
-def _default_scoring(responder):
-    """A proper scoring rule for the task: log loss, R², else accuracy."""
-    kind = responder.estimator_type
-    if kind == "classifier":
-        return "neg_log_loss" if "predict_proba" in responder.methods else "accuracy"
-    if kind == "regressor":
-        return "r2"
-    raise ValueError(
-        f"Cannot tell whether {type(responder.estimator).__name__} is a classifier "
-        "or a regressor, so no default scoring applies: pass scoring= "
-        "(for example 'neg_log_loss' or 'r2')."
-    )
-
-
-def _labelled_scorer(scoring, responder, labels):
-    """``neg_log_loss`` told every class, so that held-out rows missing a class
-    are scored: the classes of the estimator's probabilities when it knows
-    them, else ``labels`` (the classes of all of y). Other scorings as given."""
-    if not (isinstance(scoring, str) and scoring == "neg_log_loss"):
-        return scoring
-    classes = responder.classes_
-    if classes is None or np.ndim(classes) != 1 or len(classes) < 2:
-        classes = labels
-    if classes is None or np.ndim(classes) != 1 or len(classes) < 2:
-        return scoring
-    return make_scorer(
-        log_loss,
-        greater_is_better=False,
-        response_method="predict_proba",
-        labels=np.asarray(classes),
-    )
 
 
 def fit_and_measure(

@@ -17,9 +17,10 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._adapters import is_keras_estimator
+from ._estimators import estimator_type, final_estimator, unfreeze
 from ._keras import KerasResponder, fast_path_applies
 from ._keras_model import as_fitted_estimator
-from ._scoring import RESPONSE_METHODS, _final_estimator, _unfreeze, estimator_type
+from ._scorers import RESPONSE_METHODS
 
 __all__ = ["make_responder"]
 
@@ -92,8 +93,8 @@ def make_responder(estimator, batch_size=None, fast=True):
         False forces public method calls (used to check the fast path).
     """
     estimator = as_fitted_estimator(estimator)
-    inner = _unfreeze(estimator)
-    final = _final_estimator(inner)
+    inner = unfreeze(estimator)
+    final = final_estimator(inner)
     if is_keras_estimator(final):  # else: predict raises, as in scikit-learn
         check_is_fitted(final)
     if fast and fast_path_applies(inner):

@@ -38,6 +38,7 @@ from ._compat import (
     _fit_context,
     _num_samples,
 )
+from ._estimators import estimator_type
 from ._fit_params import scorer_weight_key
 from ._groups import FeatureLayout
 from ._inference import (
@@ -49,7 +50,6 @@ from ._inference import (
 from ._keras_model import as_fitted_estimator, check_trainable
 from ._parallel import fit_and_measure, limit_tensorflow_threads, refit
 from ._progress import Progress
-from ._scoring import estimator_type
 from ._threshold import forced_features, resolve_threshold, support_mask
 
 __all__ = ["KerasImportanceSelector", "clone_estimator"]

@@ -392,7 +392,7 @@ def test_vectorised_scorers_are_checked_against_sklearn():
     from sklearn.metrics import get_scorer
 
     from skimportance._responses import EstimatorResponder
-    from skimportance._scoring import SegmentScorer
+    from skimportance._segment_scorer import SegmentScorer
 
     rng = np.random.RandomState(0)
     X, y = make_classification(200, 5, n_classes=3, n_informative=3, random_state=0)
@@ -429,7 +429,7 @@ def test_y_changed_in_place_between_calls_is_seen(clf_data):
 
 
 def test_class_index_cache_compares_y_by_value():
-    from skimportance._scoring import _true_class_index
+    from skimportance._metrics import _true_class_index
 
     y = np.array([0, 1, 1, 0])
     assert _true_class_index(y)[1].tolist() == [0, 1, 1, 0]

@@ -12,8 +12,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skimportance import KerasImportanceSelector
+from skimportance._metrics import segment_metric
 from skimportance._responses import make_responder
-from skimportance._scoring import SegmentScorer, _vectorised_metric
+from skimportance._segment_scorer import SegmentScorer
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +183,7 @@ def test_fast_log_loss_with_labels_matches_sklearn():
         response_method="predict_proba",
         labels=model.classes_,
     )
-    metric = _vectorised_metric(scorer)
+    metric = segment_metric(scorer)
     assert metric is not None
     segment = SegmentScorer({"s": scorer}, make_responder(model), y, None)
     value = segment.baseline(X, y, None)["s"]
