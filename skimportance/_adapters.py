@@ -23,7 +23,8 @@ import sys
 
 import numpy as np
 
-from ._keras_model import KerasModelResponses, check_numeric, output_activation
+from ._keras_layers import check_numeric, output_activation
+from ._keras_model import KerasModelResponses
 
 __all__ = [
     "KerasModelAdapter",

@@ -31,7 +31,8 @@ from ._backend import (
     to_numpy,
 )
 from ._estimators import estimator_type
-from ._keras_model import FittedKerasModel, output_activation
+from ._keras_layers import output_activation
+from ._keras_model import FittedKerasModel
 
 #: bytes of input per compiled call when ``batch_size`` is None. Measured on the
 #: reference MLP (50 float32 inputs, 2 cores): 8,192 rows per call 0.47 s for

@@ -1,25 +1,19 @@
 """``permutation_importance``: scikit-learn's function, with batched model calls."""
 
 import numbers
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn import get_config
 from sklearn.metrics import get_scorer_names
 from sklearn.utils import Bunch, check_array, check_random_state
 
-from ._compat import (
-    HasMethods,
-    Interval,
-    RealNotInt,
-    StrOptions,
-    _safe_indexing,
-    validate_params,
-)
+from ._compat import HasMethods, StrOptions, _safe_indexing, validate_params
 from ._fast_paths import FastPathRequest, find_fast_path
 from ._groups import FeatureLayout
 from ._keras import KerasResponder
 from ._keras_model import as_fitted_estimator
+from ._params import SHARED_CONSTRAINTS, fill_doc
 from ._permutation import draw_permutations, permuted_scores
 from ._responses import block_rows, make_responder, response_nbytes
 from ._row_losses import row_accumulator
@@ -170,22 +164,14 @@ def compute_importances(
             dict,
             None,
         ],
-        "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "sample_weight": ["array-like", None],
-        "max_samples": [
-            Interval(Integral, 1, None, closed="left"),
-            Interval(RealNotInt, 0, 1, closed="right"),
-        ],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
-        "feature_groups": [dict, list, tuple, StrOptions({"correlated"}), None],
-        "feature_axis": [Integral, tuple],
-        "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
-        "inference": [StrOptions({"auto", "batched", "predict"})],
+        **SHARED_CONSTRAINTS,
     },
     prefer_skip_nested_validation=True,
 )
+@fill_doc
 def permutation_importance(
     estimator,
     X,
@@ -232,8 +218,7 @@ def permutation_importance(
         As in scikit-learn. ``None`` uses ``estimator.score``; for a
         ``keras.Model``, the proper scoring rule (``"neg_log_loss"`` for a
         classifier, ``"r2"`` for a regressor).
-    n_repeats : int, default=5
-        Number of times each feature is permuted.
+    ${n_repeats}
     n_jobs : int, default=None
         Number of blocks predicted in parallel (threads). ``None`` means 1
         unless in a :func:`joblib.parallel_config` context. The result does
@@ -245,36 +230,13 @@ def permutation_importance(
     max_samples : int or float, default=1.0
         Rows drawn (without replacement) from X for the permuted scores, as in
         scikit-learn (whose baseline score uses all rows).
-    batch_size : int, default=None
-        Rows per compiled Keras call on the fast path. ``None`` takes about
-        32 MiB of input per call (1,024 to 262,144 rows). Only changes speed and
-        memory, not results.
-    feature_groups : dict, list of lists, "correlated" or None, default=None
-        Measure groups of features together (their columns permuted with the
-        same row permutation): ``{name: [columns]}`` or ``[[columns], ...]``
-        (indices along ``feature_axis``, or DataFrame column names), or
-        ``"correlated"`` for clusters of rank-correlated features. Features in
-        no group are measured alone; groups may overlap (each is measured on
-        its own). Results then have one row per group, and the ``Bunch`` also
-        holds ``group_names`` and ``groups`` (feature indices).
-    feature_axis : int or tuple of int, default=-1
-        For X with more than 2 axes, e.g. (samples, time steps, channels) for an
-        LSTM/GRU: the axis of the features. A feature's whole sequence is
-        permuted across samples, keeping its time order. ``1`` gives importance
-        per time step, ``(1, 2)`` per (time step, channel) cell.
-    correlation_threshold : float, default=0.8
-        For ``feature_groups="correlated"``: features linked at this absolute
-        Spearman correlation or above share a group.
-    inference : {"auto", "batched", "predict"}, default="auto"
-        How the model answers for the permuted rows; results agree to float
-        tolerance, only speed differs. ``"auto"``: when a Keras model's input
-        feeds a Dense layer (possibly after per-feature layers such as
-        ``Normalization``), exact first-layer updates: the pre-activations of
-        the unpermuted rows are computed once and a permuted column adds a
-        rank-1 term, so the first matmul is skipped; other Keras models get
-        compiled batches of stacked permuted copies. ``"batched"``: compiled
-        batches only (turns first-layer updates off). ``"predict"``: the
-        estimator's public methods on stacked blocks (Keras ``predict`` path).
+    ${batch_size}
+    ${feature_groups}
+        Results then have one row per group, and the ``Bunch`` also holds
+        ``group_names`` and ``groups`` (feature indices).
+    ${feature_axis}
+    ${correlation_threshold}
+    ${inference}
 
     Returns
     -------

@@ -1,95 +1,44 @@
-"""KerasImportanceSelector: held-out permutation importance as a selector."""
+"""KerasImportanceSelector: held-out permutation importance as a selector.
 
-import copy
-import numbers
+``fit`` runs in named steps: validate the input, route the fit parameters,
+plan the splits (``_splits``), run one task per split (``_parallel``),
+collect the importances and test them (``_selection``), choose the features
+(``_threshold``), refit. Prediction goes to ``estimator_`` (``_delegation``).
+"""
+
 import sys
-import warnings
 from numbers import Integral, Real
 
-import numpy as np
-from joblib import effective_n_jobs
-from sklearn import get_config
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.exceptions import NotFittedError
+from sklearn.base import BaseEstimator, MetaEstimatorMixin
 from sklearn.feature_selection import SelectorMixin
-from sklearn.metrics import get_scorer, get_scorer_names
-from sklearn.model_selection import check_cv
+from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state, get_tags, metadata_routing
-from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
-    process_routing,
-)
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import (
-    check_array,
-    check_consistent_length,
-    check_is_fitted,
-    validate_data,
-)
 
-from ._compat import (
-    HasMethods,
-    Interval,
-    RealNotInt,
-    StrOptions,
-    _check_method_params,
-    _fit_context,
-    _num_samples,
-)
-from ._estimators import estimator_type
-from ._fit_params import scorer_weight_key
+from ._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._delegation import DelegateToEstimatorMixin
+from ._fit_input import check_prefit, check_X_y, target_kind
 from ._groups import FeatureLayout
-from ._inference import (
-    MULTIPLE_TESTING,
-    adjust_pvalues,
-    row_level_test,
-    split_level_test,
-)
-from ._keras_model import as_fitted_estimator, check_trainable
-from ._parallel import fit_and_measure, limit_tensorflow_threads, refit
+from ._inference import MULTIPLE_TESTING
+from ._keras_model import as_fitted_estimator
+from ._parallel import limit_tensorflow_threads, refit
+from ._params import SHARED_CONSTRAINTS, fill_doc
 from ._progress import Progress
-from ._threshold import forced_features, resolve_threshold, support_mask
+from ._routing import route_fit_params, selector_router
+from ._selection import NDTransformMixin, SelectionMixin
+from ._splits import SplitPlan, clone_estimator, make_splits, run_tasks, split_tasks
 
 __all__ = ["KerasImportanceSelector", "clone_estimator"]
 
 
-def clone_estimator(estimator):
-    """``sklearn.base.clone`` that keeps Keras wrappers' ``fit_kwargs``.
-
-    Keras 3's ``keras.wrappers`` estimators drop ``fit_kwargs`` when cloned
-    (a clone trains with Keras' defaults: one epoch). Every parameter named
-    ``fit_kwargs`` (also nested, e.g. ``model__fit_kwargs`` in a Pipeline) is
-    copied back onto the clone.
-    """
-    new = clone(estimator)
-    params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
-    lost = {
-        name: copy.deepcopy(value)
-        for name, value in params.items()
-        if name.split("__")[-1] == "fit_kwargs" and value is not None
-    }
-    if lost:
-        new_params = new.get_params(deep=True)
-        lost = {k: v for k, v in lost.items() if new_params.get(k) is None}
-        if lost:
-            new.set_params(**lost)
-    return new
-
-
-def _estimator_has(attr):
-    def check(self):
-        if hasattr(self, "estimator_"):
-            getattr(self.estimator_, attr)
-        else:
-            getattr(self.estimator, attr)
-        return True
-
-    return check
-
-
-class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
+@fill_doc
+class KerasImportanceSelector(
+    DelegateToEstimatorMixin,
+    SelectionMixin,
+    NDTransformMixin,
+    MetaEstimatorMixin,
+    SelectorMixin,
+    BaseEstimator,
+):
     """Select features by held-out permutation importance of a (Keras) estimator.
 
     In ``fit``, the estimator is cloned and trained on each training part of a
@@ -120,8 +69,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         ``"accuracy"``; ``"r2"`` for regressors. Any scikit-learn scorer name
         or callable ``scorer(estimator, X, y)`` works, including ``"roc_auc"``
         and ``"neg_log_loss"`` on scikeras classifiers under scikit-learn >= 1.6.
-    n_repeats : int, default=5
-        Permutations of each feature per split.
+    ${n_repeats}
     cv : int, cross-validation generator, iterable or "prefit", default=3
         Splits for fitting and measuring: an int gives (Stratified)KFold, an
         object or iterable is used as given (a group splitter such as
@@ -196,38 +144,22 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     max_samples : int or float, default=1.0
         Held-out rows drawn for each split (all by default); the baseline and
         every permuted copy are scored on the same rows.
-    batch_size : int or None, default=None
-        Rows per compiled Keras call; ``None`` sizes it automatically.
+    ${batch_size}
     verbose : int, default=0
         0 is silent, including what training prints (Keras' epoch logs);
         1 shows a progress bar over splits and permutations on stderr; 2 and
         more also let the estimator's own training logs through.
-    feature_groups : dict, list of lists, "correlated" or None, default=None
-        Measure and select groups of features together: ``{name: [columns]}``
-        or ``[[columns], ...]`` (indices along ``feature_axis`` or DataFrame
-        column names), or ``"correlated"`` to cluster features by absolute
-        Spearman correlation (average linkage, cut at
-        ``correlation_threshold``). A group's columns are permuted with the
-        same row permutation; selection keeps or drops whole groups. Features
-        in no group form groups of their own. Groups may overlap: each is
-        measured on its own, and a feature is kept if any group holding it is.
-        Per-feature attributes give each feature its group's values (in
-        overlapping groups, those of its most important group); the
-        ``group_*`` attributes hold one value per group.
-    feature_axis : int or tuple of int, default=-1
-        For X with more than 2 axes, e.g. (samples, time steps, channels) for an
-        LSTM/GRU/Conv1D model: the axis of the features; a feature's whole
-        sequence is permuted across samples, in time order. ``transform``
-        drops features along that axis and keeps the others. ``1`` measures
-        time steps instead; ``(1, 2)`` each (time step, channel) cell (measured
-        only: no rectangular array can drop single cells, so ``transform``
-        refuses).
-    correlation_threshold : float, default=0.8
-        For ``feature_groups="correlated"``.
-    inference : {"auto", "batched", "predict"}, default="auto"
-        How the model answers for permuted rows; see
-        :func:`skimportance.permutation_importance`. ``"batched"`` turns the
-        exact first-layer updates of Dense-first Keras models off.
+    ${feature_groups}
+        Selection keeps or drops whole groups; a feature is kept if any group
+        holding it is. Per-feature attributes give each feature its group's
+        values (in overlapping groups, those of its most important group);
+        the ``group_*`` attributes hold one value per group.
+    ${feature_axis}
+        ``transform`` drops features along that axis and keeps the others;
+        with ``(1, 2)`` cells are measured only (no rectangular array can drop
+        single cells, so ``transform`` refuses).
+    ${correlation_threshold}
+    ${inference}
 
     Attributes
     ----------
@@ -315,7 +247,6 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit"])],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-        "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "cv": ["cv_object", StrOptions({"prefit"})],
         "threshold": [Interval(Real, None, None, closed="neither"), str, None],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
@@ -325,16 +256,8 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         "refit": ["boolean"],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
-        "max_samples": [
-            Interval(Integral, 1, None, closed="left"),
-            Interval(RealNotInt, 0, 1, closed="right"),
-        ],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
-        "feature_groups": [dict, list, tuple, StrOptions({"correlated"}), None],
-        "feature_axis": [Integral, tuple],
-        "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
-        "inference": [StrOptions({"auto", "batched", "predict"})],
+        **SHARED_CONSTRAINTS,
     }
 
     def __init__(
@@ -401,116 +324,9 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         -------
         routing : MetadataRouter
         """
-        router = MetadataRouter(owner=self).add(
-            estimator=self.estimator,
-            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-        )
-        if not (isinstance(self.cv, str) and self.cv == "prefit"):
-            router.add(
-                splitter=check_cv(self.cv),
-                method_mapping=MethodMapping().add(caller="fit", callee="split"),
-            )
-        scorer = self.scoring if callable(self.scoring) else None
-        if scorer is None and isinstance(self.scoring, str):
-            scorer = get_scorer(self.scoring)
-        if scorer is not None and hasattr(scorer, "get_metadata_routing"):
-            router.add(
-                scorer=scorer,
-                method_mapping=MethodMapping().add(caller="fit", callee="score"),
-            )
-        return router
-
-    def _split_params(self, fit_params, groups=None):
-        """(estimator fit params, scorer params, splitter params) for this call.
-
-        Without metadata routing, ``groups`` go to ``cv.split`` and everything
-        else to the estimator's ``fit``; ``sample_weight`` (or, for a Pipeline,
-        the final step's ``<step>__sample_weight``) also weights the scorer.
-        With routing, each goes where it is requested; the default scorer
-        (``scoring=None``) is weighted by ``sample_weight`` whenever it is
-        passed, as without routing.
-        """
-        prefit = isinstance(self.cv, str) and self.cv == "prefit"
-        if groups is not None and prefit:
-            raise ValueError(
-                "groups are used to split X for cross-validation; cv='prefit' "
-                "makes no splits. Pass a group splitter such as cv=GroupKFold(5)."
-            )
-        if get_config()["enable_metadata_routing"]:
-            if groups is not None:
-                fit_params = {**fit_params, "groups": groups}
-            routed = process_routing(self, "fit", **fit_params)
-            # .get, not "in": without metadata, sklearn returns a stand-in on
-            # which "in" never ends
-            scorer, splitter = routed.get("scorer"), routed.get("splitter")
-            score_params = {} if scorer is None else dict(scorer.score)
-            if self.scoring is None and fit_params.get("sample_weight") is not None:
-                score_params["sample_weight"] = fit_params["sample_weight"]
-            split_params = {} if splitter is None else dict(splitter.split)
-            return dict(routed.estimator.fit), score_params, split_params
-        weight_key = scorer_weight_key(self.estimator, fit_params, trains=not prefit)
-        score_params = {}
-        if fit_params.get(weight_key) is not None:
-            score_params["sample_weight"] = fit_params[weight_key]
-        split_params = {} if groups is None else {"groups": groups}
-        return dict(fit_params), score_params, split_params
+        return selector_router(self)
 
     # ---------------------------------------------------------------- fit
-    def _validate_input(self, X, y):
-        if hasattr(X, "iloc"):  # a DataFrame is passed on as it is
-            validate_data(self, X, reset=True, skip_check_array=True)
-        else:
-            allow_nan = get_tags(
-                as_fitted_estimator(self.estimator)
-            ).input_tags.allow_nan
-            X = validate_data(
-                self,
-                X,
-                reset=True,
-                dtype=None,
-                ensure_all_finite="allow-nan" if allow_nan else True,
-                allow_nd=True,
-            )
-        if X.ndim < 2:
-            raise ValueError(f"X must have at least 2 dimensions; got {X.ndim}.")
-        if y is None:
-            raise ValueError(
-                "KerasImportanceSelector requires y to be passed, but the target y "
-                "is None: importance is a drop in a supervised score."
-            )
-        if not hasattr(y, "iloc"):
-            y = np.asarray(y)
-        check_consistent_length(X, y)
-        return X, y
-
-    def _check_selection_rule(self, X):
-        """Validate the threshold and a callable max_features before training."""
-        resolve_threshold(self.threshold, np.zeros(1))  # raises for a bad string
-        if callable(self.max_features):
-            value = self.max_features(X)
-            if not isinstance(value, Integral) or value < 0:
-                raise ValueError(
-                    f"max_features callable returned {value!r}; an int >= 0 "
-                    "was expected."
-                )
-
-    def _make_splits(self, X, y, kind, rng, split_params):
-        """The (train, test) index pairs; ``train`` is None for ``cv="prefit"``."""
-        if self.cv == "prefit":
-            return [(None, np.arange(_num_samples(X)))]
-        check_trainable(self.estimator)
-        cv = check_cv(self.cv, y, classifier=kind == "classifier")
-        if isinstance(self.cv, Integral) and hasattr(cv, "shuffle"):
-            cv.shuffle = True
-            cv.random_state = rng.randint(np.iinfo(np.int32).max)
-        n_splits = cv.get_n_splits(X, y, **split_params)
-        if n_splits > _num_samples(X):
-            raise ValueError(
-                f"cv={self.cv!r} asks for {n_splits} splits but X has only "
-                f"{_num_samples(X)} samples."
-            )
-        return list(cv.split(X, y, **split_params))
-
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, groups=None, **fit_params):
         """Measure held-out permutation importance and choose the features.
@@ -540,7 +356,35 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self : object
         """
         limit_tensorflow_threads()
-        X, y = self._validate_input(X, y)
+        X, y, layout = self._validate_fit_input(X, y)
+        est_params, score_params, split_params = route_fit_params(
+            self, fit_params, groups
+        )
+        self._check_selection_rule(X)
+        kind, classes = target_kind(self.estimator, y)
+        plan = self._plan(X, y, kind, split_params)
+        data = (self.estimator, X, y, est_params, score_params.get("sample_weight"))
+        results, estimator_ = self._run_splits(plan, data, layout, classes)
+        self._collect(results, plan.splits)
+        # validate the selection rule now rather than at transform; a callable
+        # max_features needs X, so its mask is the one computed here
+        self._support_at_fit = self._mask_for(X, warn=True)
+        if plan.refit and not plan.parallel:  # after the selection rule is valid
+            estimator_ = refit(
+                clone_estimator(self.estimator),
+                X,
+                y,
+                est_params,
+                train_seed=plan.train_seeds[-1],
+                verbose=self.verbose,
+            )
+        if estimator_ is not None:
+            self.estimator_ = estimator_
+        return self
+
+    def _validate_fit_input(self, X, y):
+        """Checked (X, y) and the feature layout; sets the input attributes."""
+        X, y = check_X_y(self, X, y)
         layout = FeatureLayout(
             X, self.feature_axis, self.feature_groups, self.correlation_threshold
         )
@@ -550,41 +394,31 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             self.n_features_in_ = layout.n_features
         self.feature_groups_ = [list(g) for g in layout.groups]
         self.group_names_ = list(layout.group_names)
-        est_params, score_params, split_params = self._split_params(fit_params, groups)
-        self._check_selection_rule(X)
-        sample_weight = score_params.get("sample_weight")
-        kind = estimator_type(self.estimator)
-        classes = None
-        if kind == "classifier":
-            classes = (
-                np.unique(np.asarray(y)[~_is_missing(y)]) if np.ndim(y) == 1 else None
-            )
-            if classes is not None and len(classes) < 2:
-                raise ValueError(
-                    f"y has only one class ({classes[0]!r}): importance for a "
-                    "classifier needs at least two."
-                )
+        return X, y, layout
+
+    def _plan(self, X, y, kind, split_params):
+        """The splits, their seeds, and whether they run in parallel."""
         rng = check_random_state(self.random_state)
-
-        splits = self._make_splits(X, y, kind, rng, split_params)
-        estimator_ = None
+        splits = make_splits(self.cv, self.estimator, X, y, kind, rng, split_params)
+        prefit = None
         if self.cv == "prefit":
-            self._check_prefit()
-            estimator_ = as_fitted_estimator(self.estimator, y)  # a keras.Model
-        seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits))
-        # training seeds: one per split and one for the refit, so that a
-        # split trains the same network wherever (whichever process) it runs
-        train_seeds = [None] * (len(splits) + 1)
-        if self.random_state is not None:
-            train_seeds = rng.randint(np.iinfo(np.int32).max, size=len(splits) + 1)
-        do_refit = estimator_ is None and self.refit
-        n_tasks = len(splits) + do_refit
-        parallel = n_tasks > 1 and effective_n_jobs(self.n_jobs) > 1
-
-        n_segments = len(layout.groups) * self.n_repeats
-        progress = Progress(
-            self.verbose, len(splits) * n_segments, "KerasImportanceSelector"
+            check_prefit(self.estimator)
+            prefit = as_fitted_estimator(self.estimator, y)  # a keras.Model
+        return SplitPlan.draw(
+            splits,
+            rng,
+            seeded=self.random_state is not None,
+            prefit=prefit,
+            refit=self.refit,
+            n_jobs=self.n_jobs,
         )
+
+    def _run_splits(self, plan, data, layout, classes):
+        """Run one task per split (and the refit alongside, in parallel);
+        return the splits' results and the prefit or refitted estimator."""
+        n_splits = len(plan.splits)
+        n_segments = len(layout.groups) * self.n_repeats
+        progress = Progress(self.verbose, n_splits * n_segments, type(self).__name__)
         common = dict(
             scoring=self.scoring,
             n_repeats=self.n_repeats,
@@ -593,387 +427,25 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             labels=classes,
             inference=self.inference,
             # blocks in threads only when there is one split (prefit)
-            n_jobs=self.n_jobs if len(splits) == 1 else None,
+            n_jobs=self.n_jobs if n_splits == 1 else None,
             verbose=self.verbose,
-            progress=None if parallel else progress.update,
+            progress=None if plan.parallel else progress.update,
         )
-
-        def make_tasks():  # one at a time: each holds a copy of its split
-            for i, (train, test) in enumerate(splits):
-                if train is None:
-                    estimator, train_part = estimator_, None
-                    test_part = (X, y, sample_weight)
-                else:
-                    estimator = clone_estimator(self.estimator)
-                    train_part = (
-                        _index(X, train),
-                        _index(y, train),
-                        _check_method_params(X, est_params, train),
-                    )
-                    sw_test = (
-                        None if sample_weight is None else _index(sample_weight, test)
-                    )
-                    test_part = (_index(X, test), _index(y, test), sw_test)
-                max_samples = self.max_samples
-                n_test = _num_samples(test_part[0])
-                if not isinstance(max_samples, numbers.Integral):
-                    max_samples = max(1, int(max_samples * n_test))
-                yield (
-                    fit_and_measure,
-                    (estimator, train_part, test_part),
-                    dict(
-                        train_seed=train_seeds[i],
-                        perm_seed=seeds[i],
-                        max_samples=min(max_samples, n_test),
-                        **common,
-                    ),
-                )
-            if do_refit and parallel:  # alongside the splits
-                yield (
-                    refit,
-                    (clone_estimator(self.estimator), X, y, est_params),
-                    dict(train_seed=train_seeds[-1], verbose=self.verbose),
-                )
-
-        if parallel:
-            progress.describe(f"{len(splits)} splits in parallel")
-            outputs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-                delayed(task)(*args, **kw) for task, args, kw in make_tasks()
-            )
-        else:
-
-            def run_here():  # one split after the other, labelled before it runs
-                for i, (task, args, kw) in enumerate(make_tasks()):
-                    progress.describe(f"split {i + 1}/{len(splits)}")
-                    yield task(*args, **kw)
-
-            outputs = run_here()
-        results = []
-        for i, output in enumerate(outputs):
-            if i == len(splits):  # the refit
+        tasks = split_tasks(plan, data, self.max_samples, common, self.verbose)
+        results, estimator_ = [], plan.prefit
+        for i, output in enumerate(run_tasks(plan, tasks, self.n_jobs, progress)):
+            if i == n_splits:  # the refit
                 estimator_ = output
                 continue
             results.append(output)
             self.scoring_ = output.scoring
-            if parallel:
+            if plan.parallel:
                 progress.update(n_segments)
             if self.verbose and progress.bar is None:
                 print(
-                    f"[KerasImportanceSelector] split {i + 1}/{len(splits)}: "
+                    f"[KerasImportanceSelector] split {i + 1}/{n_splits}: "
                     f"baseline {output.baseline:.4f}, {output.seconds:.1f}s",
                     file=sys.stderr,
                 )
         progress.close()
-        self._collect(results, splits)
-        # validate the selection rule now rather than at transform; a callable
-        # max_features needs X, so its mask is the one computed here
-        self._support_at_fit = self._mask_for(X, warn=True)
-        if do_refit and not parallel:  # after the selection rule is validated
-            estimator_ = refit(
-                clone_estimator(self.estimator),
-                X,
-                y,
-                est_params,
-                train_seed=train_seeds[-1],
-                verbose=self.verbose,
-            )
-        if estimator_ is not None:
-            self.estimator_ = estimator_
-        return self
-
-    def _collect(self, results, splits):
-        """Fitted attributes from the splits' results (``fit_and_measure``)."""
-        group_imp = np.concatenate([r.importances for r in results], axis=1)
-        self.n_splits_ = len(splits)
-        self.baseline_scores_ = np.asarray([r.baseline for r in results], dtype=float)
-        self.baseline_score_ = float(self.baseline_scores_.mean())
-        self.scorer_ = results[-1].scorer
-        if all(r.row_importances is not None for r in results):
-            rows = [
-                r.rows if train is None else np.asarray(test)[r.rows]
-                for r, (train, test) in zip(results, splits)
-            ]
-            _, _, pvalues, ci = row_level_test(
-                [r.row_importances for r in results],
-                [r.row_weights for r in results],
-                rows,
-                alpha=self.alpha,
-            )
-            self.test_ = "row"
-        else:
-            ratios = [len(te) / len(tr) for tr, te in splits if tr is not None]
-            pvalues, ci = split_level_test(
-                group_imp,
-                self.n_splits_,
-                float(np.mean(ratios)) if ratios else 0.0,
-                alpha=self.alpha,
-            )
-            self.test_ = "split" if self.n_splits_ > 1 else None
-        if self.test_ is None:
-            warnings.warn(
-                f"scoring={self.scoring_!r} is not a mean over rows, and one split "
-                "gives no valid test of it: pvalues_ and the intervals are NaN "
-                "and threshold=None keeps no input by the test. Use a scorer "
-                "that is a mean over rows (neg_log_loss, neg_brier_score, "
-                "accuracy, r2, neg_mean_squared_error, neg_mean_absolute_error), "
-                "several splits (cv=3), or select by a threshold.",
-                UserWarning,
-                stacklevel=4,
-            )
-        self.group_importances_ = group_imp.mean(axis=1)
-        self.group_importances_std_ = group_imp.std(axis=1)
-        self.group_pvalues_ = pvalues
-        self.group_pvalues_adjusted_ = adjust_pvalues(pvalues, self.multiple_testing)
-        self.group_importances_ci_ = ci
-        owner = _owner_groups(
-            self.feature_groups_, self.group_importances_, self.n_features_in_
-        )
-        self.importances_ = group_imp[owner]
-        self.feature_importances_ = self.group_importances_[owner]
-        self.feature_importances_std_ = self.group_importances_std_[owner]
-        self.pvalues_ = pvalues[owner]
-        self.pvalues_adjusted_ = self.group_pvalues_adjusted_[owner]
-        self.feature_importances_ci_ = ci[owner]
-
-    def _check_prefit(self):
-        try:
-            check_is_fitted(as_fitted_estimator(self.estimator))
-        except NotFittedError as exc:
-            raise NotFittedError(
-                "cv='prefit' needs a fitted estimator; "
-                f"{type(self.estimator).__name__} is not fitted. Fit it first, or "
-                "pass cv=3 to fit it on each training split."
-            ) from exc
-
-    # ----------------------------------------------------------- selection
-    def _mask_for(self, X=None, warn=False):
-        """Mask over groups (one per feature without groups)."""
-        max_features = self.max_features
-        if callable(max_features):
-            if X is None:
-                raise ValueError("a callable max_features needs X")
-            max_features = max_features(X)
-            if not isinstance(max_features, Integral) or max_features < 0:
-                raise ValueError(
-                    f"max_features callable returned {max_features!r}; an int >= 0 "
-                    "was expected."
-                )
-        adjusted = adjust_pvalues(self.group_pvalues_, self.multiple_testing)
-        mask, forced = support_mask(
-            self.group_importances_,
-            adjusted,
-            threshold=self.threshold,
-            alpha=self.alpha,
-            max_features=max_features,
-            min_features_to_select=self.min_features_to_select,
-            return_forced=True,
-        )
-        if warn and forced:
-            names = forced_features(
-                self.group_importances_,
-                self.group_pvalues_,
-                forced,
-                self.group_names_,
-                None if self.multiple_testing == "none" else adjusted,
-            )
-            warnings.warn(
-                f"min_features_to_select={self.min_features_to_select} kept "
-                f"{len(forced)} input(s) that did not pass the selection rule: "
-                f"{names}. Set min_features_to_select=0 to keep only the inputs "
-                "that pass.",
-                UserWarning,
-                stacklevel=4,
-            )
-        return mask
-
-    @property
-    def group_support_(self):
-        """Which groups are kept (one per feature when there are no groups)."""
-        check_is_fitted(self, "feature_importances_")
-        if callable(self.max_features):
-            return self._support_at_fit
-        return self._mask_for()
-
-    def _get_support_mask(self):
-        groups = self.group_support_
-        mask = np.zeros(self.n_features_in_, dtype=bool)
-        for keep, members in zip(groups, self.feature_groups_):
-            if keep:
-                mask[members] = True
-        return mask
-
-    # ------------------------------------------------ N-D transform
-    def _check_nd(self, X):
-        allow_nan = get_tags(self).input_tags.allow_nan
-        X = check_array(
-            X,
-            dtype=None,
-            allow_nd=True,
-            input_name="X",
-            estimator=self,
-            ensure_all_finite="allow-nan" if allow_nan else True,
-        )
-        if X.ndim != self.x_ndim_:
-            raise ValueError(
-                f"X has {X.ndim} dimensions, but {type(self).__name__} was fitted "
-                f"on {self.x_ndim_}."
-            )
-        if len(self.feature_axis_) != 1:
-            raise ValueError(
-                f"feature_axis={self.feature_axis!r} measures cells across several "
-                "axes; no rectangular array can drop single cells, so there is "
-                "nothing to transform. Use one axis to select."
-            )
-        axis = self.feature_axis_[0]
-        if X.shape[axis] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[axis]} features along axis {axis}, but "
-                f"{type(self).__name__} is expecting {self.n_features_in_}."
-            )
-        return X, axis
-
-    def transform(self, X):
-        """Keep the selected features.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or with more axes
-            For N-D input, features are dropped along ``feature_axis`` and the
-            other axes are kept.
-
-        Returns
-        -------
-        X_selected : array-like
-        """
-        check_is_fitted(self, "feature_importances_")
-        if getattr(self, "x_ndim_", 2) == 2:
-            return super().transform(X)
-        X, axis = self._check_nd(X)
-        return np.take(X, np.flatnonzero(self.get_support()), axis=axis)
-
-    def inverse_transform(self, X):
-        """Put the kept features back in place, zeros for the dropped ones.
-
-        Parameters
-        ----------
-        X : array-like with the selected features
-
-        Returns
-        -------
-        X_original : array-like
-        """
-        check_is_fitted(self, "feature_importances_")
-        if getattr(self, "x_ndim_", 2) == 2:
-            return super().inverse_transform(X)
-        X = np.asarray(X)
-        axis = self.feature_axis_[0]
-        shape = list(X.shape)
-        shape[axis] = self.n_features_in_
-        out = np.zeros(shape, dtype=X.dtype)
-        index = [slice(None)] * X.ndim
-        index[axis] = np.flatnonzero(self.get_support())
-        out[tuple(index)] = X
-        return out
-
-    @property
-    def threshold_(self):
-        """The importance threshold in force (0.0 when significance decides)."""
-        check_is_fitted(self, "feature_importances_")
-        cut = resolve_threshold(self.threshold, self.group_importances_)
-        return 0.0 if cut is None else cut
-
-    # ---------------------------------------------------------- delegation
-    @available_if(_estimator_has("predict"))
-    def predict(self, X, **predict_params):
-        """Predict with ``estimator_`` (fitted on all features).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features_in_)
-        **predict_params : dict
-            Passed to ``estimator_.predict``.
-
-        Returns
-        -------
-        y_pred : ndarray
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict(X, **predict_params)
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities from ``estimator_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features_in_)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of ``estimator_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features_in_)
-
-        Returns
-        -------
-        scores : ndarray
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.decision_function(X)
-
-    @available_if(_estimator_has("score"))
-    def score(self, X, y, **score_params):
-        """Score of ``estimator_`` on (X, y).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features_in_)
-        y : array-like of shape (n_samples,)
-        **score_params : dict
-            Passed to ``estimator_.score``.
-
-        Returns
-        -------
-        score : float
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.score(X, y, **score_params)
-
-    @property
-    def classes_(self):
-        """Classes of ``estimator_``."""
-        return self.estimator_.classes_
-
-
-def _owner_groups(groups, importances, n_features):
-    """For each feature, the group whose values it takes: its most important
-    group (the first of equals), so a feature in overlapping groups reports
-    the strongest evidence that it matters."""
-    owner = np.full(n_features, -1, dtype=np.intp)
-    for g in np.argsort(-np.asarray(importances), kind="stable"):
-        members = np.asarray(groups[g], dtype=np.intp)
-        members = members[owner[members] < 0]
-        owner[members] = g
-    return owner
-
-
-def _is_missing(y):
-    y = np.asarray(y)
-    if y.dtype.kind == "f":
-        return np.isnan(y)
-    return np.zeros(y.shape, dtype=bool)
-
-
-def _index(a, rows):
-    if hasattr(a, "iloc"):
-        return a.iloc[rows]
-    return np.asarray(a)[rows]
+        return results, estimator_

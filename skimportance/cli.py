@@ -142,7 +142,8 @@ def _run(args):
     _quiet_tensorflow()
     import numpy as np
 
-    from ._keras_model import FittedKerasModel, model_n_classes, output_activation
+    from ._keras_layers import model_n_classes, output_activation
+    from ._keras_model import FittedKerasModel
     from ._selector import KerasImportanceSelector
 
     X, y = _read_csv(args.data, args.target)

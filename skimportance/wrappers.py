@@ -36,13 +36,8 @@ import numpy as np
 from sklearn.utils import ClassifierTags, RegressorTags
 
 from ._keras import _has_softmax_output
-from ._keras_model import (
-    FittedKerasModel,
-    KerasModelResponses,
-    check_numeric,
-    model_n_classes,
-    output_activation,
-)
+from ._keras_layers import check_numeric, model_n_classes, output_activation
+from ._keras_model import FittedKerasModel, KerasModelResponses
 
 __all__ = [
     "FittedKerasModel",
