@@ -4,15 +4,87 @@ Held-out permutation importance, scored with proper scoring rules, as a
 scikit-learn selector (:class:`KerasImportanceSelector`) and a fast drop-in
 :func:`permutation_importance`. :mod:`skimportance.wrappers` holds Keras
 wrappers repaired for scikit-learn >= 1.6.
+
+Package map (one job per module)
+--------------------------------
+Public:
+
+* ``wrappers``: Keras wrappers repaired for scikit-learn, ``make_trainable``.
+* ``plotting``: ``PermutationImportanceDisplay`` (scikit-learn's Display style).
+* ``eli5``: ``import skimportance.eli5`` registers the selector with eli5.
+* ``cli`` / ``__main__``: the ``skimportance`` command line (``_demo``: its
+  built-in example; ``_report``: the tables and text it prints).
+
+The selector (``KerasImportanceSelector.fit`` in named steps):
+
+* ``_selector``: the estimator class, its parameters and ``fit``'s steps.
+* ``_fit_input``: X and y checked, the task and classes of y.
+* ``_routing``: where ``fit`` metadata goes (estimator, scorer, splitter).
+* ``_fit_params``: which fit parameter weights the scorer (Pipelines).
+* ``_splits``: the CV splits, their seeds, one task per split, running them.
+* ``_parallel``: the tasks themselves (train then measure; refit) and seeding.
+* ``_selection``: the fitted attributes, the test, the support mask, N-D
+  ``transform``; ``_threshold``: the selection rules; ``_inference``: tests,
+  intervals, multiple-testing control.
+* ``_delegation``: ``predict``/``score``... through ``estimator_``.
+* ``_params``: constraints and docstring text shared with the function.
+
+The function and its engine:
+
+* ``_permutation_importance``: ``permutation_importance`` and
+  ``compute_importances`` (shared with the selector).
+* ``_permutation``: the engine: permutations, stacking, chunking, executors.
+* ``_groups``: what is permuted together (axes, groups, clusters).
+* ``_responses``: an estimator as a "responses for this block" function.
+* ``_fast_paths``: the ordered fast-path candidates; ``_first_layer``,
+  ``_pipeline_prefix``: exact first-layer updates (Dense-first models, and
+  through a Pipeline's per-column transformers).
+
+Scoring:
+
+* ``_scorers``: ``scoring`` -> scorers, the stand-in estimator scorers are
+  handed, the default proper scorer of a task.
+* ``_metrics``: the fast metrics registry (how to add a scorer: its docstring);
+  ``_row_terms``: per-row terms of metrics that are means over rows.
+* ``_segment_scorer``: scoring every segment of a block; ``_row_losses``: each
+  row's drop in score for the row-level test.
+* ``_estimators``: estimator plumbing (FrozenEstimator, Pipeline, task, tags).
+* ``_scoring``: transition re-exports only.
+
+Keras:
+
+* ``_keras``: the fast path's compiled batched inference on ``model_``.
+* ``_adapters``: what each wrapper (scikeras, keras.wrappers, raw model) does
+  around its network (input preparation, output decoding).
+* ``_keras_model``: a trained ``keras.Model`` as a fitted estimator;
+  ``_keras_layers``: its task, classes and inputs read from its layers.
+* ``_backend``: compiled functions on the current Keras backend.
+* ``_progress``: progress bar and quiet training.
+* ``_compat``: every private scikit-learn / Keras name used, with why.
+
+Where new code goes:
+
+* a new importance method (replacement samplers): the samplers module
+  (``_samplers``), with its option threaded through ``compute_importances``;
+* a new scorer made fast: an entry in ``_metrics.FAST_METRICS`` (segments
+  and/or row terms in ``_row_terms``); any scikit-learn scorer works without;
+* a new fast path: a candidate class in ``_fast_paths`` (deciding for itself
+  whether it applies), checked with ``tests/_checks.py``;
+* a new wrapper or model style: an adapter in ``_adapters`` (and, for a public
+  class, ``wrappers``);
+* a private scikit-learn or Keras name: ``_compat``, with why and what would
+  replace it.
 """
 
-from . import _eli5
+import sys
+
 from ._groups import groups_from_column_transformer
 from ._permutation_importance import permutation_importance
 from ._selector import KerasImportanceSelector
 from ._threshold import rfe_importance
 
-_eli5.install()  # eli5.explain_weights(selector) works, eli5 is not imported
+if "eli5.sklearn.explain_weights" in sys.modules:  # eli5 already imported
+    from . import eli5  # noqa: F401 - registers the selector with eli5
 
 __version__ = "0.1.0.dev0"
 

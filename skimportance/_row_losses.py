@@ -1,4 +1,4 @@
-"""Per-row terms of the scorers that are means over rows, for row-level tests.
+"""Each row's drop in score, for the row-level test (the row accumulator).
 
 Log loss, the Brier score, squared and absolute error, R² and accuracy are
 weighted means over rows: ``score = offset + sign * average(terms, weights)``

@@ -1,16 +1,22 @@
-"""eli5 display: ``eli5.explain_weights(selector)`` and friends.
+"""eli5 support: ``eli5.explain_weights(selector)``, ``eli5.show_weights``...
 
-eli5 takes seconds to import, so it is never imported here. When skimportance
-is imported, the selector is registered with eli5 at once if eli5 is already
-imported, and otherwise right after eli5 finishes importing (a one-shot
-post-import hook on ``sys.meta_path``).
+Registration is explicit. ``import skimportance.eli5`` (or calling
+:func:`register`) imports eli5 and registers
+:class:`~skimportance.KerasImportanceSelector` with
+``eli5.explain_weights``::
+
+    import eli5
+    import skimportance.eli5  # registers the selector with eli5
+
+    eli5.show_weights(selector)
+
+``import skimportance`` never imports eli5 (it takes seconds) and installs no
+import hooks; it registers the selector only when eli5 is already imported.
 """
 
-import importlib.abc
-import importlib.util
-import sys
+__all__ = ["DESCRIPTION", "register"]
 
-_TARGET = "eli5.sklearn.explain_weights"
+_REGISTERED = []
 
 DESCRIPTION = """
 skimportance: feature importances are the held-out drop in score when a
@@ -24,7 +30,17 @@ permutation improves the score have negative importance and are not kept.
 
 
 def register():
-    """Register :class:`KerasImportanceSelector` with ``eli5.explain_weights``."""
+    """Register :class:`KerasImportanceSelector` with ``eli5.explain_weights``.
+
+    Imports eli5; calling it again does nothing.
+
+    Returns
+    -------
+    explain : callable
+        The function eli5 now calls for a selector.
+    """
+    if _REGISTERED:
+        return _REGISTERED[0]
     from eli5.sklearn.explain_weights import (
         get_feature_importance_explanation,
     )
@@ -61,33 +77,8 @@ def register():
             is_regression=estimator_type(estimator.estimator) == "regressor",
         )
 
+    _REGISTERED.append(explain_selector)
     return explain_selector
 
 
-class _AfterImport(importlib.abc.MetaPathFinder):
-    """Runs :func:`register` once ``eli5.sklearn.explain_weights`` is loaded."""
-
-    def find_spec(self, name, path, target=None):
-        if name != _TARGET:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        loader = spec.loader
-        exec_module = loader.exec_module
-
-        def exec_and_register(module):
-            exec_module(module)
-            register()
-
-        loader.exec_module = exec_and_register
-        return spec
-
-
-def install():
-    """Register now if eli5 is loaded, else when it is."""
-    if _TARGET in sys.modules:
-        register()
-    elif not any(isinstance(f, _AfterImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _AfterImport())
+register()  # importing this module is the explicit registration

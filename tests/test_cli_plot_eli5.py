@@ -215,6 +215,8 @@ def test_display_draws_on_given_axis(fitted_selector):
 def test_eli5_functions_show_the_selectors_importances(fitted_selector):
     import eli5
 
+    import skimportance.eli5  # noqa: F401 - registers the selector
+
     explanation = eli5.explain_weights(fitted_selector)
     frame = eli5.format_as_dataframe(explanation)
     by_name = dict(zip(frame["feature"], frame["weight"]))

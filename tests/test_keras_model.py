@@ -209,6 +209,7 @@ def test_selector_prefit_regressor_plot_and_eli5(models):
     display = PermutationImportanceDisplay.from_estimator(selector)
     assert len(display.ax_.get_yticklabels()) == N_FEATURES
     eli5 = pytest.importorskip("eli5")
+    pytest.importorskip("skimportance.eli5")  # registers the selector
     text = eli5.format_as_text(eli5.explain_weights(selector))
     assert "x0" in text
 

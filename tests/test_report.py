@@ -168,6 +168,8 @@ def test_plot_draws_the_intervals(fitted):
 def test_eli5_label_says_what_the_column_is(fitted):
     import eli5
 
+    import skimportance.eli5  # noqa: F401 - registers the selector
+
     explanation = eli5.explain_weights(fitted)
     assert "2 x the standard deviation" in explanation.description
     text = eli5.format_as_text(explanation)

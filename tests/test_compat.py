@@ -1,0 +1,57 @@
+"""Every private scikit-learn / Keras import goes through ``_compat``; the
+eli5 registration is explicit (no import hooks)."""
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+import skimportance
+
+PACKAGE = pathlib.Path(skimportance.__file__).parent
+
+
+def _private_imports(path):
+    """(module, name) of each private name imported from sklearn/keras."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            root = node.module.split(".")[0]
+            if root not in ("sklearn", "keras", "scikeras", "tensorflow"):
+                continue
+            private_module = any(p.startswith("_") for p in node.module.split("."))
+            for alias in node.names:
+                if private_module or alias.name.startswith("_"):
+                    found.append((node.module, alias.name))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(("keras.src", "sklearn.")) and "._" in (
+                    "." + alias.name
+                ):
+                    found.append((alias.name, ""))
+    return found
+
+
+def test_private_imports_live_in_compat_only():
+    offenders = {
+        path.name: _private_imports(path)
+        for path in PACKAGE.glob("*.py")
+        if path.name != "_compat.py" and _private_imports(path)
+    }
+    assert offenders == {}
+    assert _private_imports(PACKAGE / "_compat.py")  # the list itself
+    assert "keras.src" not in "".join(
+        p.read_text() for p in PACKAGE.glob("*.py") if p.name != "_compat.py"
+    )
+
+
+def test_import_installs_no_hook_and_eli5_registers_explicitly():
+    code = (
+        "import sys, skimportance\n"
+        "assert 'eli5' not in sys.modules\n"
+        "assert not any('skimportance' in type(f).__module__ for f in sys.meta_path)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    import skimportance.eli5 as support
+
+    assert support.register() is support.register()  # once only

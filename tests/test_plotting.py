@@ -1,0 +1,57 @@
+"""PermutationImportanceDisplay in scikit-learn's Display style."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from skimportance.plotting import PermutationImportanceDisplay  # noqa: E402
+
+IMPORTANCES = [[0.3, 0.5], [0.0, 0.02], [0.1, 0.2]]
+
+
+def test_init_is_keyword_only():
+    with pytest.raises(TypeError):
+        PermutationImportanceDisplay(IMPORTANCES, ["a", "b", "c"])
+    with pytest.raises(ValueError, match="feature names"):
+        PermutationImportanceDisplay(importances=IMPORTANCES, feature_names=["a"])
+
+
+def test_plot_passes_kwargs_stores_artists_and_keeps_the_users_layout():
+    fig, ax = plt.subplots()
+    before = (fig.get_layout_engine(), fig.subplotpars.left, fig.subplotpars.bottom)
+    display = PermutationImportanceDisplay(
+        importances=IMPORTANCES, feature_names=["a", "b", "c"], threshold=0.05
+    ).plot(ax, kind="bar", color="tab:green", height=0.5)
+    assert display.ax_ is ax and display.figure_ is fig
+    assert len(display.bars_.patches) == 3 and display.boxes_ is None
+    green = matplotlib.colors.to_rgba("tab:green")
+    assert all(p.get_facecolor() == green for p in display.bars_.patches)
+    assert display.bars_.patches[0].get_height() == pytest.approx(0.5)
+    assert display.threshold_line_.get_xdata()[0] == pytest.approx(0.05)
+    assert display.errorbar_ is not None  # bars: mean +- standard deviation
+    after = (fig.get_layout_engine(), fig.subplotpars.left, fig.subplotpars.bottom)
+    assert after == before  # no tight_layout on a figure the caller owns
+    boxes = display.plot(plt.subplots()[1], kind="box", whis=(0, 100))
+    assert len(boxes.boxes_["boxes"]) == 3 and boxes.bars_ is None
+    plt.close("all")
+
+
+def test_from_estimator_measures_a_fitted_estimator_on_X_y():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 3))
+    y = (X[:, 2] > 0).astype(int)
+    clf = LogisticRegression().fit(X, y)
+    display = PermutationImportanceDisplay.from_estimator(
+        clf, X, y, scoring="neg_log_loss", n_repeats=3, random_state=0
+    )
+    labels = [t.get_text() for t in display.ax_.get_yticklabels()]
+    assert labels[-1] == "x2"  # the feature y depends on, at the top
+    assert display.importances.shape == (3, 3)
+    assert "neg_log_loss" in display.ax_.get_xlabel()
+    with pytest.raises(ValueError, match="needs y"):
+        PermutationImportanceDisplay.from_estimator(clf, X)
+    plt.close("all")
