@@ -6,7 +6,6 @@ collect the importances and test them (``_selection``), choose the features
 (``_threshold``), refit. Prediction goes to ``estimator_`` (``_delegation``).
 """
 
-import sys
 from numbers import Integral, Real
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin
@@ -22,10 +21,9 @@ from ._inference import MULTIPLE_TESTING
 from ._keras_model import as_fitted_estimator
 from ._parallel import limit_tensorflow_threads, refit
 from ._params import SHARED_CONSTRAINTS, fill_doc
-from ._progress import Progress
 from ._routing import route_fit_params, selector_router
 from ._selection import NDTransformMixin, SelectionMixin
-from ._splits import SplitPlan, clone_estimator, make_splits, run_tasks, split_tasks
+from ._splits import SplitPlan, clone_estimator, make_splits, run_split_tasks
 
 __all__ = ["KerasImportanceSelector", "clone_estimator"]
 
@@ -364,7 +362,8 @@ class KerasImportanceSelector(
         kind, classes = target_kind(self.estimator, y)
         plan = self._plan(X, y, kind, split_params)
         data = (self.estimator, X, y, est_params, score_params.get("sample_weight"))
-        results, estimator_ = self._run_splits(plan, data, layout, classes)
+        results, estimator_ = run_split_tasks(self, plan, data, layout, classes)
+        self.scoring_ = results[-1].scoring
         self._collect(results, plan.splits)
         # validate the selection rule now rather than at transform; a callable
         # max_features needs X, so its mask is the one computed here
@@ -412,40 +411,3 @@ class KerasImportanceSelector(
             refit=self.refit,
             n_jobs=self.n_jobs,
         )
-
-    def _run_splits(self, plan, data, layout, classes):
-        """Run one task per split (and the refit alongside, in parallel);
-        return the splits' results and the prefit or refitted estimator."""
-        n_splits = len(plan.splits)
-        n_segments = len(layout.groups) * self.n_repeats
-        progress = Progress(self.verbose, n_splits * n_segments, type(self).__name__)
-        common = dict(
-            scoring=self.scoring,
-            n_repeats=self.n_repeats,
-            batch_size=self.batch_size,
-            layout=layout,
-            labels=classes,
-            inference=self.inference,
-            # blocks in threads only when there is one split (prefit)
-            n_jobs=self.n_jobs if n_splits == 1 else None,
-            verbose=self.verbose,
-            progress=None if plan.parallel else progress.update,
-        )
-        tasks = split_tasks(plan, data, self.max_samples, common, self.verbose)
-        results, estimator_ = [], plan.prefit
-        for i, output in enumerate(run_tasks(plan, tasks, self.n_jobs, progress)):
-            if i == n_splits:  # the refit
-                estimator_ = output
-                continue
-            results.append(output)
-            self.scoring_ = output.scoring
-            if plan.parallel:
-                progress.update(n_segments)
-            if self.verbose and progress.bar is None:
-                print(
-                    f"[KerasImportanceSelector] split {i + 1}/{n_splits}: "
-                    f"baseline {output.baseline:.4f}, {output.seconds:.1f}s",
-                    file=sys.stderr,
-                )
-        progress.close()
-        return results, estimator_

@@ -5,6 +5,7 @@ in ``_parallel``."""
 
 import copy
 import numbers
+import sys
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -17,8 +18,16 @@ from sklearn.utils.parallel import Parallel, delayed
 from ._compat import _check_method_params, _num_samples
 from ._keras_model import check_trainable
 from ._parallel import fit_and_measure, refit
+from ._progress import Progress
 
-__all__ = ["SplitPlan", "clone_estimator", "make_splits", "run_tasks", "split_tasks"]
+__all__ = [
+    "SplitPlan",
+    "clone_estimator",
+    "make_splits",
+    "run_split_tasks",
+    "run_tasks",
+    "split_tasks",
+]
 
 
 def clone_estimator(estimator):
@@ -156,3 +165,43 @@ def run_tasks(plan, tasks, n_jobs, progress):
             yield task(*args, **kw)
 
     return run_here()
+
+
+def run_split_tasks(selector, plan, data, layout, classes):
+    """Run one task per split (and the refit alongside, in parallel), with
+    the selector's settings; return the splits' results and the prefit or
+    refitted estimator (None when the refit runs later, here)."""
+    n_splits = len(plan.splits)
+    n_segments = len(layout.groups) * selector.n_repeats
+    progress = Progress(
+        selector.verbose, n_splits * n_segments, type(selector).__name__
+    )
+    common = dict(
+        scoring=selector.scoring,
+        n_repeats=selector.n_repeats,
+        batch_size=selector.batch_size,
+        layout=layout,
+        labels=classes,
+        inference=selector.inference,
+        # blocks in threads only when there is one split (prefit)
+        n_jobs=selector.n_jobs if n_splits == 1 else None,
+        verbose=selector.verbose,
+        progress=None if plan.parallel else progress.update,
+    )
+    tasks = split_tasks(plan, data, selector.max_samples, common, selector.verbose)
+    results, estimator_ = [], plan.prefit
+    for i, output in enumerate(run_tasks(plan, tasks, selector.n_jobs, progress)):
+        if i == n_splits:  # the refit
+            estimator_ = output
+            continue
+        results.append(output)
+        if plan.parallel:
+            progress.update(n_segments)
+        if selector.verbose and progress.bar is None:
+            print(
+                f"[KerasImportanceSelector] split {i + 1}/{n_splits}: "
+                f"baseline {output.baseline:.4f}, {output.seconds:.1f}s",
+                file=sys.stderr,
+            )
+    progress.close()
+    return results, estimator_
