@@ -308,7 +308,9 @@ class ConditionalSampler(BaseSampler):
             cont_model = None
             if cont and len(others):
                 cols = [group[i] for i in cont]
-                if ridge is not None:
+                if ridge is not None and len(cols) == 1:
+                    cont_model = "single"  # a column of ridge.singles()
+                elif ridge is not None:
                     cont_model = ridge.coef(cols, others)
                 else:
                     target = X[:, cols] if len(cols) > 1 else X[:, cols[0]]
@@ -317,6 +319,8 @@ class ConditionalSampler(BaseSampler):
             for i in cat:
                 cat_models[i] = self._fit_categorical(X, Z, others, group[i])
             self.models_.append((others, cont, cont_model, cat_models))
+        single = any(isinstance(m[2], str) for m in self.models_)
+        self.single_coef_ = ridge.singles() if single else None
         return self
 
     def _kind(self, j):
@@ -343,6 +347,9 @@ class ConditionalSampler(BaseSampler):
         X_eval = np.asarray(X_eval, dtype=float)
         Z = (X_eval - self.mean_) / self.scale_
         out = []
+        singles = None
+        if self.single_coef_ is not None:  # every single column at once
+            singles = Z @ self.single_coef_
         for group, (others, cont, cont_model, cat_models) in zip(
             self.groups_, self.models_
         ):
@@ -351,6 +358,8 @@ class ConditionalSampler(BaseSampler):
                 cols = [group[i] for i in cont]
                 if cont_model is None:  # no other column: the training mean
                     mean = np.broadcast_to(self.mean_[cols], (len(X_eval), len(cols)))
+                elif isinstance(cont_model, str):  # "single"
+                    mean = singles[:, cols] * self.scale_[cols] + self.mean_[cols]
                 elif isinstance(cont_model, np.ndarray):
                     mean = Z[:, others] @ cont_model
                     mean = mean * self.scale_[cols] + self.mean_[cols]
@@ -384,8 +393,9 @@ class ConditionalSampler(BaseSampler):
                 f"method='conditional' fits its models on {self.cv} folds of the "
                 f"evaluated rows: {n} rows are too few."
             )
-        self.fit(X_eval, groups)  # the column kinds, from all evaluated rows
-        kinds = clone(self).set_params(feature_types=self.feature_types_)
+        self._validate_params()
+        # the column kinds, from all evaluated rows, for every fold
+        kinds = clone(self).set_params(feature_types=self._types(X_eval))
         predictions = None
         folds = KFold(self.cv, shuffle=True, random_state=int(seed) % 2**32)
         for train, test in folds.split(X_eval):
@@ -455,6 +465,28 @@ class _RidgeAll:
                 errors.append(np.mean(resid**2))
             alpha = self.alphas[int(np.argmin(errors))]
         return self.all.coef(alpha, cols, others)
+
+    def singles(self):
+        """Coefficients of every column on all the others, shape (p, p):
+        column ``j`` predicts ``Z[:, j]`` (its own entry is 0). With
+        ``D = diag(Theta)``, the residuals are ``Z Theta D^-1``, so the
+        coefficients are ``I - Theta D^-1``; the penalty is chosen per column."""
+        p = len(self.all.values)
+        alphas = np.full(p, self.alphas[0])
+        if self.fit_part is not None:
+            errors = []
+            for a in self.alphas:
+                theta = self.fit_part.theta(a)
+                resid = self.Z_val @ (theta / np.diag(theta))
+                errors.append(np.mean(resid**2, axis=0))
+            alphas = self.alphas[np.argmin(np.array(errors), axis=0)]
+        coef = np.empty((p, p))
+        for a in np.unique(alphas):
+            theta = self.all.theta(a)
+            cols = np.flatnonzero(alphas == a)
+            coef[:, cols] = -theta[:, cols] / np.diag(theta)[cols]
+            coef[cols, cols] = 0.0
+        return coef
 
 
 class _Eigen:

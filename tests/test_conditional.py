@@ -252,3 +252,16 @@ def test_users_conditional_models():
     )
     assert np.all(np.isfinite(result.importances))
     assert not hasattr(sampler, "models_")  # the caller's sampler is not fitted
+
+
+def test_default_ridge_single_columns_equal_per_group_solution():
+    rng = np.random.default_rng(7)
+    Z = rng.normal(size=(300, 6))
+    Z[:, 2] += Z[:, 1]
+    Z = (Z - Z.mean(0)) / Z.std(0)
+    ridge = _RidgeAll(Z, np.array([1e-3, 0.1, 10.0]))
+    coef = ridge.singles()
+    for j in range(6):
+        others = [c for c in range(6) if c != j]
+        assert coef[j, j] == 0.0
+        np.testing.assert_allclose(coef[others, j], ridge.coef([j], others)[:, 0])
