@@ -68,6 +68,43 @@ def test_conditional_equals_the_slow_definition():
     assert got.importances_mean[1] < 0.5 * plain.importances_mean[1]
 
 
+def test_a_split_fits_the_conditional_models_on_its_training_rows():
+    from skimportance._groups import FeatureLayout
+    from skimportance._parallel import fit_and_measure
+
+    X, y = _correlated(n=300)
+    train, test = slice(0, 200), slice(200, 300)
+    result = fit_and_measure(
+        LinearRegression(),
+        (X[train], y[train], {}),
+        (X[test], y[test], None),
+        train_seed=None,
+        perm_seed=11,
+        scoring="r2",
+        n_repeats=2,
+        max_samples=100,
+        batch_size=None,
+        layout=FeatureLayout(X),
+        inference="auto",
+        n_jobs=None,
+        verbose=0,
+        method=ConditionalSampler(continuous=LinearRegression()),
+    )
+    model = LinearRegression().fit(X[train], y[train])
+    _, perms = draw_permutations(11, 100, 2, 100)
+    X_test, y_test = X[test], y[test]
+    baseline = model.score(X_test, y_test)
+    for j in range(4):
+        others = [c for c in range(4) if c != j]
+        fit = LinearRegression().fit(X[train][:, others], X[train, j])
+        pred = fit.predict(X_test[:, others])
+        for r in range(2):
+            X_new = X_test.copy()
+            X_new[:, j] = pred + (X_test[:, j] - pred)[perms[r]]
+            expected = baseline - model.score(X_new, y_test)
+            np.testing.assert_allclose(result.importances[j, r], expected, rtol=1e-10)
+
+
 def test_default_ridge_equals_sklearn_ridge():
     rng = np.random.default_rng(1)
     Z = rng.normal(size=(200, 5))
@@ -229,7 +266,7 @@ def test_selector_with_a_real_keras_network(reg_data):
 
     X, y = reg_data
     net = SKLearnRegressor(keras_reg_model, fit_kwargs={"epochs": 10, "verbose": 0})
-    kw = dict(cv=3, random_state=0, n_repeats=3)
+    kw = dict(cv=2, random_state=0, n_repeats=3)
     cond = KerasImportanceSelector(net, method="conditional", **kw).fit(X, y)
     plain = KerasImportanceSelector(net, **kw).fit(X, y)
     assert cond.test_ == "row"  # the significance test applies unchanged
