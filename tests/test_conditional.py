@@ -18,7 +18,7 @@ from skimportance import (
     permutation_importance,
 )
 from skimportance._permutation import draw_permutations
-from skimportance._samplers import _RidgeAll
+from skimportance._ridge import RidgeAll
 
 from ._checks import check_fast_path_equals_plain
 from .conftest import keras_reg_model
@@ -110,7 +110,7 @@ def test_default_ridge_equals_sklearn_ridge():
     Z = rng.normal(size=(200, 5))
     Z[:, 1] += Z[:, 0]
     Z = (Z - Z.mean(0)) / Z.std(0)
-    ridge = _RidgeAll(Z, np.array([0.1]))
+    ridge = RidgeAll(Z, np.array([0.1]))
     for cols in ([1], [0, 3]):
         others = [c for c in range(5) if c not in cols]
         expected = Ridge(alpha=0.1 * len(Z), fit_intercept=False)
@@ -296,7 +296,7 @@ def test_default_ridge_single_columns_equal_per_group_solution():
     Z = rng.normal(size=(300, 6))
     Z[:, 2] += Z[:, 1]
     Z = (Z - Z.mean(0)) / Z.std(0)
-    ridge = _RidgeAll(Z, np.array([1e-3, 0.1, 10.0]))
+    ridge = RidgeAll(Z, np.array([1e-3, 0.1, 10.0]))
     coef = ridge.singles()
     for j in range(6):
         others = [c for c in range(6) if c != j]
