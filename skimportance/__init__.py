@@ -49,7 +49,6 @@ Scoring:
 * ``_segment_scorer``: scoring every segment of a block; ``_row_losses``: each
   row's drop in score for the row-level test.
 * ``_estimators``: estimator plumbing (FrozenEstimator, Pipeline, task, tags).
-* ``_scoring``: transition re-exports only.
 
 Keras:
 
@@ -64,8 +63,9 @@ Keras:
 
 Where new code goes:
 
-* a new importance method (replacement samplers): the samplers module
-  (``_samplers``), with its option threaded through ``compute_importances``;
+* a new importance method: a subclass of ``_samplers.BaseSampler`` (the
+  values that replace a measured input; ``_conditional`` is the example),
+  accepted by ``method=`` everywhere;
 * a new scorer made fast: an entry in ``_metrics.FAST_METRICS`` (segments
   and/or row terms in ``_row_terms``); any scikit-learn scorer works without;
 * a new fast path: a candidate class in ``_fast_paths`` (deciding for itself
@@ -78,8 +78,10 @@ Where new code goes:
 
 import sys
 
+from ._conditional import ConditionalSampler
 from ._groups import groups_from_column_transformer
 from ._permutation_importance import permutation_importance
+from ._samplers import BaseSampler, PermutationSampler
 from ._selector import KerasImportanceSelector
 from ._threshold import rfe_importance
 
@@ -89,7 +91,10 @@ if "eli5.sklearn.explain_weights" in sys.modules:  # eli5 already imported
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BaseSampler",
+    "ConditionalSampler",
     "KerasImportanceSelector",
+    "PermutationSampler",
     "groups_from_column_transformer",
     "permutation_importance",
     "rfe_importance",

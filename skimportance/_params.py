@@ -11,6 +11,7 @@ import string
 from numbers import Integral, Real
 
 from ._compat import Interval, RealNotInt, StrOptions
+from ._samplers import BaseSampler
 
 __all__ = ["PARAM_DOCS", "SHARED_CONSTRAINTS", "fill_doc"]
 
@@ -25,6 +26,7 @@ SHARED_CONSTRAINTS = {
     "feature_axis": [Integral, tuple],
     "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
     "inference": [StrOptions({"auto", "batched", "predict"})],
+    "method": [StrOptions({"permutation", "conditional"}), BaseSampler],
 }
 """``_parameter_constraints`` entries of the shared parameters."""
 
@@ -69,6 +71,18 @@ inference : {"auto", "batched", "predict"}, default="auto"
         compiled batches of stacked permuted copies. ``"batched"``: compiled
         batches only (turns first-layer updates off). ``"predict"``: the
         estimator's public methods on stacked blocks (Keras ``predict`` path).""",
+    "method": """\
+method : {"permutation", "conditional"} or sampler, default="permutation"
+        What replaces a measured input. ``"permutation"``: the values of other
+        rows (plain permutation importance, scikit-learn's permutations and
+        numbers exactly). ``"conditional"``: a draw from the input's
+        distribution given the other inputs
+        (:class:`~skimportance.ConditionalSampler` with its defaults): an input
+        the model does not need once the others are known, such as a
+        correlated stand-in, then comes out near zero. A
+        :class:`~skimportance.ConditionalSampler` instance sets the conditional
+        models; any :class:`~skimportance.BaseSampler` is accepted. Needs
+        numeric X; groups are conditioned on the inputs outside the group.""",
 }
 """Docstring entries of the shared parameters (``max_samples`` differs: the
 function scores its baseline on all rows, the selector on the drawn ones)."""

@@ -5,6 +5,8 @@ This module knows nothing about estimators. It takes
 * ``X`` (a numpy array of any number of axes, or a pandas DataFrame),
 * ``groups``: the columns permuted together (one list per importance),
 * ``perms``: the row permutations, one per repeat,
+* ``replacements`` (optional): the values that replace a group's columns
+  instead of its permuted rows (a sampler's, see :mod:`skimportance._samplers`),
 * ``respond(block)``: a function returning the model's responses for a block
   of rows (a dict ``{method_name: array}``),
 * ``score_segments(block, responses, n_segments)``: a function scoring each of
@@ -16,6 +18,8 @@ and scores every segment.
 """
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -24,7 +28,7 @@ from sklearn.utils.random import sample_without_replacement
 
 from ._compat import _safe_indexing
 
-__all__ = ["draw_permutations", "permuted_scores"]
+__all__ = ["BlockOptions", "draw_permutations", "permuted_scores"]
 
 
 def draw_permutations(random_seed, n_samples, n_repeats, max_samples):
@@ -130,8 +134,11 @@ def _column_index(ndim, feature_axis, cols):
     return tuple(idx)
 
 
-def _build_block_array(X_eval, pieces, seg_groups, seg_perms, feature_axis, buf=None):
-    """Stack the permuted copies of the pieces of a numpy X_eval."""
+def _build_block_array(
+    X_eval, pieces, seg_groups, seg_perms, feature_axis, buf=None, values=None
+):
+    """Stack the permuted copies of the pieces of a numpy X_eval (or, with
+    ``values``, copies whose group columns take ``values(s, start, stop)``)."""
     n_rows = len(X_eval)
     n_block = sum(stop - start for _, start, stop in pieces)
     whole = all(start == 0 and stop == n_rows for _, start, stop in pieces)
@@ -162,22 +169,35 @@ def _build_block_array(X_eval, pieces, seg_groups, seg_perms, feature_axis, buf=
         if not whole:
             out[...] = X_eval[start:stop]
         idx = _column_index(X_eval.ndim, feature_axis, seg_groups[s])
-        # out[:, ..., cols, ...] = X_eval[source][:, ..., cols, ...]
-        out[idx] = np.take(X_eval[idx], seg_perms[s][start:stop], axis=0)
+        if values is not None:  # replacement values of a 2-D X_eval's columns
+            out[idx] = values(s, start, stop)
+        else:  # out[:, ..., cols, ...] = X_eval[source][:, ..., cols, ...]
+            out[idx] = np.take(X_eval[idx], seg_perms[s][start:stop], axis=0)
         if buf is not None and buf.dirty is not None:
             buf.dirty.append((offset, n, idx))
         offset += n
     return block
 
 
-def _build_block_frame(X_eval, pieces, seg_groups, seg_perms):
-    """Stack the permuted copies of the pieces of a DataFrame, keeping dtypes."""
+def _build_block_frame(X_eval, pieces, seg_groups, seg_perms, values=None):
+    """Stack the permuted copies of the pieces of a DataFrame, keeping dtypes
+    (with ``values``: replaced columns take them, as floats)."""
     import pandas as pd
 
     columns = {}
     n_cols = X_eval.shape[1]
     identity = [np.arange(start, stop) for _, start, stop in pieces]
     for c in range(n_cols):
+        col = X_eval.iloc[:, c]
+        if values is not None and any(c in seg_groups[s] for s, _, _ in pieces):
+            parts = [
+                values(s, start, stop)[:, seg_groups[s].index(c)]
+                if c in seg_groups[s]
+                else col.to_numpy()[start:stop]
+                for s, start, stop in pieces
+            ]
+            columns[c] = pd.Series(np.concatenate(parts).astype(float))
+            continue
         parts = []
         for (s, start, stop), ident in zip(pieces, identity):
             if c in seg_groups[s]:
@@ -185,11 +205,42 @@ def _build_block_frame(X_eval, pieces, seg_groups, seg_perms):
             else:
                 parts.append(ident)
         take = np.concatenate(parts)
-        col = X_eval.iloc[:, c]
         columns[c] = col.take(take).reset_index(drop=True)
     block = pd.concat(columns, axis=1)
     block.columns = X_eval.columns
     return block
+
+
+@dataclass(frozen=True)
+class BlockOptions:
+    """How the engine sizes and runs its blocks (results do not depend on it).
+
+    Attributes
+    ----------
+    working_memory : float, default=1024
+        Budget, in MiB, for the stacked input block.
+    splittable : bool, default=True
+        Whether a segment may be assembled from row pieces when one segment
+        alone exceeds the budget.
+    n_jobs : int or None, default=None
+        Blocks processed in parallel by joblib (threads preferred).
+    block_dtype : dtype or None, default=None
+        Cast numpy X to this dtype once before stacking (the model's input
+        dtype, so that the conversion is not repeated for every copy).
+    response_nbytes : int, default=0
+        Bytes of responses per row, counted in the budget.
+    block_rows : int or None, default=None
+        Preferred rows per block (whole segments are kept together); None
+        fills the budget. The Keras fast path prefers blocks of one compiled
+        batch, which stay in the CPU cache between stacking and inference.
+    """
+
+    working_memory: float = 1024
+    splittable: bool = True
+    n_jobs: Any = None
+    block_dtype: Any = None
+    response_nbytes: int = 0
+    block_rows: Any = None
 
 
 def permuted_scores(
@@ -202,14 +253,10 @@ def permuted_scores(
     rows=None,
     feature_axis=1,
     block_shape=None,
-    working_memory=1024,
-    splittable=True,
-    n_jobs=None,
-    block_dtype=None,
-    response_nbytes=0,
-    block_rows=None,
+    options=None,
     respond_pieces=None,
     progress=None,
+    replacements=None,
 ):
     """Score the model on every (group, repeat) permutation of X.
 
@@ -234,22 +281,8 @@ def permuted_scores(
     block_shape : tuple or None
         Trailing shape each block is viewed as before the model sees it: X
         of several axes is stacked flat (samples, product of the other axes).
-    working_memory : float
-        Budget, in MiB, for the stacked input block.
-    splittable : bool
-        Whether a segment may be assembled from row pieces when one segment
-        alone exceeds the budget.
-    n_jobs : int or None
-        Blocks processed in parallel by joblib (threads preferred).
-    block_dtype : dtype or None
-        Cast numpy X to this dtype once before stacking (the model's input
-        dtype, so that the conversion is not repeated for every copy).
-    response_nbytes : int
-        Bytes of responses per row, counted in the budget.
-    block_rows : int or None
-        Preferred rows per block (whole segments are kept together); None
-        fills the budget. The Keras fast path prefers blocks of one compiled
-        batch, which stay in the CPU cache between stacking and inference.
+    options : BlockOptions or None
+        How blocks are sized and run (None: the defaults).
     respond_pieces : PieceResponder or None
         A fast path (see :mod:`skimportance._fast_paths`) answering for
         blocks without stacking them:
@@ -259,6 +292,11 @@ def permuted_scores(
         ``respond`` is not used and ``score_segments`` gets no block.
     progress : callable or None
         Called with the number of segments scored after each block.
+    replacements : callable or None
+        ``replacements(s, start, stop) -> ndarray (stop - start, len(group))``:
+        the values that replace segment ``s``'s group columns in evaluated rows
+        ``start:stop`` (see :mod:`skimportance._samplers`; X must then be 2-D
+        or a DataFrame). None: the rows of X in ``perms`` order.
 
     Returns
     -------
@@ -266,6 +304,10 @@ def permuted_scores(
         One entry per (group, repeat), ordered group-major: the score for
         group ``g`` and repeat ``r`` is at ``g * n_repeats + r``.
     """
+    options = BlockOptions() if options is None else options
+    working_memory, splittable = options.working_memory, options.splittable
+    n_jobs, block_dtype = options.n_jobs, options.block_dtype
+    block_rows = options.block_rows
     if respond_pieces is not None:  # X is never stacked: its rows are not taken
         X_eval, is_frame = None, False
         row_nbytes = respond_pieces.row_nbytes
@@ -282,7 +324,7 @@ def permuted_scores(
                 X_eval = X_eval.astype(block_dtype)
             feature_axis = feature_axis % X_eval.ndim
             row_nbytes = X_eval[:1].nbytes
-    row_nbytes += response_nbytes
+    row_nbytes += options.response_nbytes
 
     n_repeats, n_rows = perms.shape
     seg_groups = [g for g in groups for _ in range(n_repeats)]
@@ -309,14 +351,18 @@ def permuted_scores(
 
     def build(pieces, buf=None):
         if is_frame:
-            return _build_block_frame(X_eval, pieces, seg_groups, seg_perms)
+            return _build_block_frame(
+                X_eval, pieces, seg_groups, seg_perms, replacements
+            )
         return _build_block_array(
-            X_eval, pieces, seg_groups, seg_perms, feature_axis, buf
+            X_eval, pieces, seg_groups, seg_perms, feature_axis, buf, replacements
         )
 
     def run(pieces):
         if respond_pieces is not None:
-            return None, respond_pieces(pieces, seg_groups, seg_perms)
+            if replacements is None:
+                return None, respond_pieces(pieces, seg_groups, seg_perms)
+            return None, respond_pieces(pieces, seg_groups, seg_perms, replacements)
         block = shape(build(pieces))
         return block, respond(block)
 

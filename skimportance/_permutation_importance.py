@@ -5,6 +5,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn import get_config
+from sklearn.base import clone
 from sklearn.metrics import get_scorer_names
 from sklearn.utils import Bunch, check_array, check_random_state
 
@@ -14,10 +15,12 @@ from ._groups import FeatureLayout
 from ._keras import KerasResponder
 from ._keras_model import as_fitted_estimator
 from ._params import SHARED_CONSTRAINTS, fill_doc
-from ._permutation import draw_permutations, permuted_scores
+from ._permutation import BlockOptions, draw_permutations, permuted_scores
 from ._responses import block_rows, make_responder, response_nbytes
 from ._row_losses import row_accumulator
-from ._scoring import SegmentScorer, resolve_scoring
+from ._samplers import flat_numeric, is_permutation, resolve_method
+from ._scorers import resolve_scoring
+from ._segment_scorer import SegmentScorer
 
 __all__ = ["permutation_importance"]
 
@@ -29,6 +32,20 @@ def _importances_bunch(baseline, permuted):
         importances_std=np.std(importances, axis=1),
         importances=importances,
     )
+
+
+def _replacements(method, X_flat, X_train, rows, groups, perms, seed):
+    """The sampler's replacement values (None: plain row permutations)."""
+    sampler = resolve_method(method)
+    if is_permutation(sampler):
+        return None
+    X_eval = X_flat if rows is None else _safe_indexing(X_flat, rows, axis=0)
+    X_eval = flat_numeric(X_eval)
+    sampler = clone(sampler)
+    if X_train is None:  # no training rows: cross-fitted on the evaluated rows
+        return sampler.cross_fit(X_eval, groups, perms, seed)
+    X_train = flat_numeric(X_train, "the training rows")
+    return sampler.fit(X_train, groups).replacements(X_eval, perms, seed)
 
 
 def compute_importances(
@@ -47,6 +64,8 @@ def compute_importances(
     inference="auto",
     progress=None,
     row_level=False,
+    method="permutation",
+    X_train=None,
 ):
     """Permutation importance on validated input; shared by the selector.
 
@@ -56,6 +75,11 @@ def compute_importances(
     ``row_level=True`` (one scorer that is a mean over rows, all rows
     evaluated) adds ``row_importances`` to the Bunch: each row's drop in score
     averaged over repeats, shape (n_groups, n_samples); see ``_row_losses``.
+
+    ``method`` (see :mod:`skimportance._samplers`) chooses what replaces a
+    measured input; a sampler other than row permutations is fitted on
+    ``X_train`` (the split's training rows) or, when it is None, cross-fitted
+    on the evaluated rows.
     """
     estimator = as_fitted_estimator(estimator, y)  # a raw keras.Model
     n_samples = X.shape[0]
@@ -82,6 +106,9 @@ def compute_importances(
         if rows is None or sample_weight is None
         else _safe_indexing(sample_weight, rows, axis=0)
     )
+    replacements = _replacements(
+        method, X_flat, X_train, rows, groups, perms, random_seed
+    )
     segments = SegmentScorer(scorers, responder, y_eval, sw_eval)
     baseline = segments.baseline(X, y, sample_weight)
     methods = tuple(sorted(segments.methods))
@@ -98,7 +125,14 @@ def compute_importances(
     updater = None
     if inference == "auto":
         request = FastPathRequest(
-            responder, X_flat, rows, groups, methods, segments.needs_rows, block_shape
+            responder,
+            X_flat,
+            rows,
+            groups,
+            methods,
+            segments.needs_rows,
+            block_shape,
+            replaces=replacements is not None,
         )
         updater = find_fast_path(request)
 
@@ -123,14 +157,17 @@ def compute_importances(
         perms,
         rows=rows,
         block_shape=block_shape,
-        working_memory=get_config()["working_memory"],
-        splittable=not segments.needs_rows,
-        n_jobs=n_jobs,
-        block_dtype=responder.block_dtype,
-        response_nbytes=response_nbytes(responder, methods),
-        block_rows=block_rows(responder, X_flat),
+        options=BlockOptions(
+            working_memory=get_config()["working_memory"],
+            splittable=not segments.needs_rows,
+            n_jobs=n_jobs,
+            block_dtype=responder.block_dtype,
+            response_nbytes=response_nbytes(responder, methods),
+            block_rows=block_rows(responder, X_flat),
+        ),
         respond_pieces=updater,
         progress=progress,
+        replacements=replacements,
     )
     results = {}
     for name in scorers:
@@ -188,6 +225,7 @@ def permutation_importance(
     feature_axis=-1,
     correlation_threshold=0.8,
     inference="auto",
+    method="permutation",
 ):
     """Permutation importance, with the numbers of scikit-learn's, much faster.
 
@@ -237,6 +275,9 @@ def permutation_importance(
     ${feature_axis}
     ${correlation_threshold}
     ${inference}
+    ${method}
+        The conditional models are fitted on folds of the evaluated rows, each
+        row predicted by a model that did not see it.
 
     Returns
     -------
@@ -287,6 +328,7 @@ def permutation_importance(
         batch_size=batch_size,
         layout=layout,
         inference=inference,
+        method=method,
     )
     if feature_groups is not None:
         for bunch in results.values():

@@ -22,6 +22,7 @@ from ._keras_model import as_fitted_estimator
 from ._parallel import limit_tensorflow_threads, refit
 from ._params import SHARED_CONSTRAINTS, fill_doc
 from ._routing import route_fit_params, selector_router
+from ._samplers import check_method_input
 from ._selection import NDTransformMixin, SelectionMixin
 from ._splits import SplitPlan, clone_estimator, make_splits, run_split_tasks
 
@@ -158,6 +159,8 @@ class KerasImportanceSelector(
         single cells, so ``transform`` refuses).
     ${correlation_threshold}
     ${inference}
+    ${method}
+        The conditional models are fitted on each split's training rows.
 
     Attributes
     ----------
@@ -280,6 +283,7 @@ class KerasImportanceSelector(
         feature_axis=-1,
         correlation_threshold=0.8,
         inference="auto",
+        method="permutation",
     ):
         self.estimator = estimator
         self.scoring = scoring
@@ -300,6 +304,7 @@ class KerasImportanceSelector(
         self.feature_axis = feature_axis
         self.correlation_threshold = correlation_threshold
         self.inference = inference
+        self.method = method
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -384,6 +389,7 @@ class KerasImportanceSelector(
     def _validate_fit_input(self, X, y):
         """Checked (X, y) and the feature layout; sets the input attributes."""
         X, y = check_X_y(self, X, y)
+        check_method_input(self.method, X)
         layout = FeatureLayout(
             X, self.feature_axis, self.feature_groups, self.correlation_threshold
         )

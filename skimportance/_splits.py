@@ -183,6 +183,7 @@ def run_split_tasks(selector, plan, data, layout, classes):
         layout=layout,
         labels=classes,
         inference=selector.inference,
+        method=selector.method,
         # blocks in threads only when there is one split (prefit)
         n_jobs=selector.n_jobs if n_splits == 1 else None,
         verbose=selector.verbose,
