@@ -51,7 +51,7 @@ tabular datasets        StandardScaler, Dense 32 ReLU, Dense 16 ReLU, output
 sequences               GRU(16), 1 sigmoid unit; Adam 0.01
 training (both)         batch 32, at most 200 epochs, early stopping on the
                         loss of a 20% validation split (patience 15, best
-                        weights restored)
+                        weights restored); predict in batches of 1024
 ======================  =========================================================
 
 The previous recipe (fixed 60 epochs, no validation) overfitted XOR: held-out
@@ -147,6 +147,7 @@ def training(epochs, patience):
     return dict(
         epochs=epochs,
         batch_size=32,
+        predict__batch_size=1024,
         validation_split=0.2,
         callbacks=[stop],
         verbose=0,
