@@ -9,6 +9,7 @@ wrappers repaired for scikit-learn >= 1.6.
 from . import _eli5
 from ._groups import groups_from_column_transformer
 from ._permutation_importance import permutation_importance
+from ._samplers import BaseSampler, ConditionalSampler, PermutationSampler
 from ._selector import KerasImportanceSelector
 from ._threshold import rfe_importance
 
@@ -17,7 +18,10 @@ _eli5.install()  # eli5.explain_weights(selector) works, eli5 is not imported
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BaseSampler",
+    "ConditionalSampler",
     "KerasImportanceSelector",
+    "PermutationSampler",
     "groups_from_column_transformer",
     "permutation_importance",
     "rfe_importance",

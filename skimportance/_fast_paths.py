@@ -42,7 +42,7 @@ class PieceResponder(Protocol):
     row_nbytes: int
     block_rows: int
 
-    def __call__(self, pieces, seg_groups, seg_perms):
+    def __call__(self, pieces, seg_groups, seg_perms, values=None):
         """Responses of the permuted copies that ``pieces`` describe.
 
         Parameters
@@ -54,6 +54,11 @@ class PieceResponder(Protocol):
             Per segment, the columns permuted together.
         seg_perms : list of ndarray
             Per segment, the row permutation of the evaluated rows.
+        values : callable or None
+            With a sampler other than row permutations, ``values(s, start,
+            stop)``: the values replacing segment ``s``'s group columns in
+            rows ``start:stop`` (see :mod:`skimportance._samplers`). Only
+            passed to paths whose ``why_not`` allowed ``replaces``.
 
         Returns
         -------
@@ -82,6 +87,9 @@ class FastPathRequest:
         Whether a scorer must see the stacked rows themselves.
     block_shape : tuple or None
         Trailing shape blocks are viewed as (X of more than two axes).
+    replaces : bool
+        Whether the measured columns take a sampler's values rather than
+        permuted rows (``method="conditional"``).
     """
 
     responder: Any
@@ -91,6 +99,7 @@ class FastPathRequest:
     methods: tuple
     needs_rows: bool = False
     block_shape: Any = None
+    replaces: bool = False
 
     @property
     def max_group(self):
@@ -171,6 +180,8 @@ class PipelinePrefixPath(FastPath):
             return "the wrapper's feature encoder transforms X"
         if len(request.X.shape) != 2:
             return "X has more than two axes"
+        if request.replaces:
+            return "the measured columns take a sampler's values, not permuted rows"
         return None
 
     def build(self, request):

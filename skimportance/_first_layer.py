@@ -247,6 +247,8 @@ class FirstLayerUpdater:
         x, z0 = compiled.first(X_eval)
         # columns of the transformed X, contiguous, for the permuted gathers
         self.columns = np.ascontiguousarray(to_numpy(x).T)
+        self.X_eval = X_eval  # for replacement values (a sampler's)
+        self._slopes = None
         self.z0 = z0  # a backend tensor, where the model's outputs are computed
         self.kernel = to_numpy(compiled.dense.kernel.value).astype(np.float32)
         self.units = self.kernel.shape[1]
@@ -259,8 +261,21 @@ class FirstLayerUpdater:
             self.row_nbytes, UPDATE_BATCH_BYTES
         )
 
-    def raw(self, pieces, seg_groups, seg_perms):
-        """Raw model outputs of the stacked permuted copies of ``pieces``."""
+    @property
+    def slopes(self):
+        """Per column, the slope of the prefix layers (each acts on a column
+        alone and, at inference, is affine): new - old values of a column
+        change its transformed value by slope * (new - old)."""
+        if self._slopes is None:
+            n = self.X_eval.shape[1]
+            probe = np.stack([np.zeros(n), np.ones(n)]).astype(np.float32)
+            x = to_numpy(self.compiled.first(probe)[0])
+            self._slopes = (x[1] - x[0]).astype(np.float32)
+        return self._slopes
+
+    def raw(self, pieces, seg_groups, seg_perms, values=None):
+        """Raw model outputs of the stacked permuted copies of ``pieces``
+        (with ``values``: copies whose group columns take those values)."""
         n = pieces[0][2] - pieces[0][1]
         k = max(len(seg_groups[s]) for s, _, _ in pieces)
         k = max(k, self.pad_group)
@@ -268,30 +283,43 @@ class FirstLayerUpdater:
         w = np.zeros((len(pieces), k, self.units), dtype=np.float32)
         for i, (s, start, stop) in enumerate(pieces):
             group = seg_groups[s]
-            perm = seg_perms[s][start:stop]
-            for c, col in enumerate(group):
-                column = self.columns[col]
-                np.subtract(column[perm], column[start:stop], out=delta[i, :, c])
+            if values is not None:
+                new = values(s, start, stop)
+                old = self.X_eval[start:stop][:, group]
+                delta[i, :, : len(group)] = (new - old) * self.slopes[group]
+            else:
+                perm = seg_perms[s][start:stop]
+                for c, col in enumerate(group):
+                    column = self.columns[col]
+                    np.subtract(column[perm], column[start:stop], out=delta[i, :, c])
             w[i, : len(group)] = self.kernel[group]
         start, stop = pieces[0][1], pieces[0][2]
         z0 = self.z0 if stop - start == self.z0.shape[0] else self.z0[start:stop]
         fn = self.compiled.rank_one if k == 1 else self.compiled.rank_k
         return to_numpy(fn(z0, delta, w))
 
-    def __call__(self, pieces, seg_groups, seg_perms):
-        raw = self.raw(pieces, seg_groups, seg_perms)
+    def __call__(self, pieces, seg_groups, seg_perms, values=None):
+        raw = self.raw(pieces, seg_groups, seg_perms, values)
         return {m: self.responder._decode(raw, m) for m in self.methods}
 
     def agrees(self, X_eval):
         """Whether the split model gives the whole model's outputs on a probe:
-        the first rows unpermuted, and with their first column reversed."""
+        the first rows unpermuted, with their first column reversed, and with
+        their last column replaced by other values (a sampler's path)."""
         m = min(len(X_eval), PROBE_ROWS)
         perm = np.arange(m)[::-1].copy()
         X_perm = X_eval[:m].copy()
         X_perm[:, 0] = X_perm[perm, 0]
-        expected = self.responder.raw(np.concatenate([X_eval[:m], X_perm]))
+        last = X_eval.shape[1] - 1
+        X_new = X_eval[:m].copy()
+        new = (1.5 * X_new[perm, last] + 0.5)[:, None]
+        X_new[:, last] = new[:, 0]
+        expected = self.responder.raw(np.concatenate([X_eval[:m], X_perm, X_new]))
         pieces = [(0, 0, m), (1, 0, m)]
         got = self.raw(pieces, [[0], [0]], [np.arange(m), perm])
+        both = [X_eval[:m, [last]], new]  # unpermuted, replaced (same shapes)
+        replaced = self.raw(pieces, [[last], [last]], None, lambda s, a, b: both[s])
+        got = np.concatenate([got, replaced[m:]])
         if got.shape != expected.shape:
             return False
         scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))

@@ -150,6 +150,7 @@ def fit_and_measure(
     verbose,
     progress=None,
     labels=None,
+    method="permutation",
 ):
     """Train ``estimator`` on one split (unless ``train`` is None: prefit),
     then measure its permutation importance on the split's held-out rows.
@@ -162,6 +163,10 @@ def fit_and_measure(
     test : tuple (X, y, sample_weight)
     labels : ndarray or None
         All classes of y, for a log loss whose held-out rows miss a class.
+    method : str or sampler
+        What replaces a measured input (see :mod:`skimportance._samplers`);
+        a conditional sampler is fitted on the split's training rows (prefit:
+        cross-fitted on the held-out rows).
 
     Returns
     -------
@@ -177,6 +182,7 @@ def fit_and_measure(
     """
     limit_tensorflow_threads()
     start = time.perf_counter()
+    X_train = None
     if train is not None:
         X_train, y_train, fit_params = train
         with quiet_training(verbose), training_seed(train_seed):
@@ -212,6 +218,8 @@ def fit_and_measure(
         inference=inference,
         progress=progress,
         row_level=True,
+        method=method,
+        X_train=None if X_train is None else _flat(X_train),
     )
     (name,) = results
     return Bunch(
@@ -224,6 +232,16 @@ def fit_and_measure(
         row_importances=results[name].get("row_importances"),
         row_weights=None if sw_test is None else np.asarray(sw_test, dtype=float),
     )
+
+
+def _flat(X):
+    """The training rows as the engine's columns (X of more axes seen flat)."""
+    if hasattr(X, "iloc"):
+        return X
+    X = np.asarray(X)
+    if X.ndim <= 2:
+        return X
+    return X.reshape(X.shape[0], -1)
 
 
 def refit(estimator, X, y, fit_params, *, train_seed, verbose):

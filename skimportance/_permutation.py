@@ -5,6 +5,8 @@ This module knows nothing about estimators. It takes
 * ``X`` (a numpy array of any number of axes, or a pandas DataFrame),
 * ``groups``: the columns permuted together (one list per importance),
 * ``perms``: the row permutations, one per repeat,
+* ``replacements`` (optional): the values that replace a group's columns
+  instead of its permuted rows (a sampler's, see :mod:`skimportance._samplers`),
 * ``respond(block)``: a function returning the model's responses for a block
   of rows (a dict ``{method_name: array}``),
 * ``score_segments(block, responses, n_segments)``: a function scoring each of
@@ -128,8 +130,11 @@ def _column_index(ndim, feature_axis, cols):
     return tuple(idx)
 
 
-def _build_block_array(X_eval, pieces, seg_groups, seg_perms, feature_axis, buf=None):
-    """Stack the permuted copies of the pieces of a numpy X_eval."""
+def _build_block_array(
+    X_eval, pieces, seg_groups, seg_perms, feature_axis, buf=None, values=None
+):
+    """Stack the permuted copies of the pieces of a numpy X_eval (or, with
+    ``values``, copies whose group columns take ``values(s, start, stop)``)."""
     n_rows = len(X_eval)
     n_block = sum(stop - start for _, start, stop in pieces)
     whole = all(start == 0 and stop == n_rows for _, start, stop in pieces)
@@ -160,22 +165,35 @@ def _build_block_array(X_eval, pieces, seg_groups, seg_perms, feature_axis, buf=
         if not whole:
             out[...] = X_eval[start:stop]
         idx = _column_index(X_eval.ndim, feature_axis, seg_groups[s])
-        # out[:, ..., cols, ...] = X_eval[source][:, ..., cols, ...]
-        out[idx] = np.take(X_eval[idx], seg_perms[s][start:stop], axis=0)
+        if values is not None:  # replacement values of a 2-D X_eval's columns
+            out[idx] = values(s, start, stop)
+        else:  # out[:, ..., cols, ...] = X_eval[source][:, ..., cols, ...]
+            out[idx] = np.take(X_eval[idx], seg_perms[s][start:stop], axis=0)
         if buf is not None and buf.dirty is not None:
             buf.dirty.append((offset, n, idx))
         offset += n
     return block
 
 
-def _build_block_frame(X_eval, pieces, seg_groups, seg_perms):
-    """Stack the permuted copies of the pieces of a DataFrame, keeping dtypes."""
+def _build_block_frame(X_eval, pieces, seg_groups, seg_perms, values=None):
+    """Stack the permuted copies of the pieces of a DataFrame, keeping dtypes
+    (with ``values``: replaced columns take them, as floats)."""
     import pandas as pd
 
     columns = {}
     n_cols = X_eval.shape[1]
     identity = [np.arange(start, stop) for _, start, stop in pieces]
     for c in range(n_cols):
+        col = X_eval.iloc[:, c]
+        if values is not None and any(c in seg_groups[s] for s, _, _ in pieces):
+            parts = [
+                values(s, start, stop)[:, seg_groups[s].index(c)]
+                if c in seg_groups[s]
+                else col.to_numpy()[start:stop]
+                for s, start, stop in pieces
+            ]
+            columns[c] = pd.Series(np.concatenate(parts).astype(float))
+            continue
         parts = []
         for (s, start, stop), ident in zip(pieces, identity):
             if c in seg_groups[s]:
@@ -183,7 +201,6 @@ def _build_block_frame(X_eval, pieces, seg_groups, seg_perms):
             else:
                 parts.append(ident)
         take = np.concatenate(parts)
-        col = X_eval.iloc[:, c]
         columns[c] = col.take(take).reset_index(drop=True)
     block = pd.concat(columns, axis=1)
     block.columns = X_eval.columns
@@ -208,6 +225,7 @@ def permuted_scores(
     block_rows=None,
     respond_pieces=None,
     progress=None,
+    replacements=None,
 ):
     """Score the model on every (group, repeat) permutation of X.
 
@@ -257,6 +275,11 @@ def permuted_scores(
         ``respond`` is not used and ``score_segments`` gets no block.
     progress : callable or None
         Called with the number of segments scored after each block.
+    replacements : callable or None
+        ``replacements(s, start, stop) -> ndarray (stop - start, len(group))``:
+        the values that replace segment ``s``'s group columns in evaluated rows
+        ``start:stop`` (see :mod:`skimportance._samplers`; X must then be 2-D
+        or a DataFrame). None: the rows of X in ``perms`` order.
 
     Returns
     -------
@@ -307,14 +330,18 @@ def permuted_scores(
 
     def build(pieces, buf=None):
         if is_frame:
-            return _build_block_frame(X_eval, pieces, seg_groups, seg_perms)
+            return _build_block_frame(
+                X_eval, pieces, seg_groups, seg_perms, replacements
+            )
         return _build_block_array(
-            X_eval, pieces, seg_groups, seg_perms, feature_axis, buf
+            X_eval, pieces, seg_groups, seg_perms, feature_axis, buf, replacements
         )
 
     def run(pieces):
         if respond_pieces is not None:
-            return None, respond_pieces(pieces, seg_groups, seg_perms)
+            if replacements is None:
+                return None, respond_pieces(pieces, seg_groups, seg_perms)
+            return None, respond_pieces(pieces, seg_groups, seg_perms, replacements)
         block = shape(build(pieces))
         return block, respond(block)
 

@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 from sklearn import get_config
+from sklearn.base import clone
 from sklearn.metrics import get_scorer_names
 from sklearn.utils import Bunch, _safe_indexing, check_array, check_random_state
 from sklearn.utils._param_validation import (
@@ -23,6 +24,7 @@ from ._keras_model import as_fitted_estimator
 from ._permutation import draw_permutations, permuted_scores
 from ._responses import block_rows, make_responder, response_nbytes
 from ._row_losses import row_accumulator
+from ._samplers import BaseSampler, flat_numeric, is_permutation, resolve_method
 from ._scoring import SegmentScorer, resolve_scoring
 
 __all__ = ["permutation_importance"]
@@ -35,6 +37,20 @@ def _importances_bunch(baseline, permuted):
         importances_std=np.std(importances, axis=1),
         importances=importances,
     )
+
+
+def _replacements(method, X_flat, X_train, rows, groups, perms, seed):
+    """The sampler's replacement values (None: plain row permutations)."""
+    sampler = resolve_method(method)
+    if is_permutation(sampler):
+        return None
+    X_eval = X_flat if rows is None else _safe_indexing(X_flat, rows, axis=0)
+    X_eval = flat_numeric(X_eval)
+    sampler = clone(sampler)
+    if X_train is None:  # no training rows: cross-fitted on the evaluated rows
+        return sampler.cross_fit(X_eval, groups, perms, seed)
+    X_train = flat_numeric(X_train, "the training rows")
+    return sampler.fit(X_train, groups).replacements(X_eval, perms, seed)
 
 
 def compute_importances(
@@ -53,6 +69,8 @@ def compute_importances(
     inference="auto",
     progress=None,
     row_level=False,
+    method="permutation",
+    X_train=None,
 ):
     """Permutation importance on validated input; shared by the selector.
 
@@ -62,6 +80,11 @@ def compute_importances(
     ``row_level=True`` (one scorer that is a mean over rows, all rows
     evaluated) adds ``row_importances`` to the Bunch: each row's drop in score
     averaged over repeats, shape (n_groups, n_samples); see ``_row_losses``.
+
+    ``method`` (see :mod:`skimportance._samplers`) chooses what replaces a
+    measured input; a sampler other than row permutations is fitted on
+    ``X_train`` (the split's training rows) or, when it is None, cross-fitted
+    on the evaluated rows.
     """
     estimator = as_fitted_estimator(estimator, y)  # a raw keras.Model
     n_samples = X.shape[0]
@@ -88,6 +111,9 @@ def compute_importances(
         if rows is None or sample_weight is None
         else _safe_indexing(sample_weight, rows, axis=0)
     )
+    replacements = _replacements(
+        method, X_flat, X_train, rows, groups, perms, random_seed
+    )
     segments = SegmentScorer(scorers, responder, y_eval, sw_eval)
     baseline = segments.baseline(X, y, sample_weight)
     methods = tuple(sorted(segments.methods))
@@ -104,7 +130,14 @@ def compute_importances(
     updater = None
     if inference == "auto":
         request = FastPathRequest(
-            responder, X_flat, rows, groups, methods, segments.needs_rows, block_shape
+            responder,
+            X_flat,
+            rows,
+            groups,
+            methods,
+            segments.needs_rows,
+            block_shape,
+            replaces=replacements is not None,
         )
         updater = find_fast_path(request)
 
@@ -137,6 +170,7 @@ def compute_importances(
         block_rows=block_rows(responder, X_flat),
         respond_pieces=updater,
         progress=progress,
+        replacements=replacements,
     )
     results = {}
     for name in scorers:
@@ -183,6 +217,7 @@ def compute_importances(
         "feature_axis": [Integral, tuple],
         "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
         "inference": [StrOptions({"auto", "batched", "predict"})],
+        "method": [StrOptions({"permutation", "conditional"}), BaseSampler],
     },
     prefer_skip_nested_validation=True,
 )
@@ -202,6 +237,7 @@ def permutation_importance(
     feature_axis=-1,
     correlation_threshold=0.8,
     inference="auto",
+    method="permutation",
 ):
     """Permutation importance, with the numbers of scikit-learn's, much faster.
 
@@ -275,6 +311,17 @@ def permutation_importance(
         compiled batches of stacked permuted copies. ``"batched"``: compiled
         batches only (turns first-layer updates off). ``"predict"``: the
         estimator's public methods on stacked blocks (Keras ``predict`` path).
+    method : {"permutation", "conditional"} or sampler, default="permutation"
+        What replaces a measured input. ``"permutation"``: the values of other
+        rows (scikit-learn's permutations and numbers exactly). ``"conditional"``:
+        a draw from the input's distribution given the other inputs
+        (:class:`~skimportance.ConditionalSampler` with its defaults; its
+        models are fitted on folds of the evaluated rows, each row predicted
+        by a model that did not see it): an input the model does not need once
+        the others are known, such as a correlated stand-in, then comes out
+        near zero. A :class:`~skimportance.ConditionalSampler` instance sets
+        the conditional models. Needs numeric X; groups are conditioned on the
+        inputs outside the group.
 
     Returns
     -------
@@ -325,6 +372,7 @@ def permutation_importance(
         batch_size=batch_size,
         layout=layout,
         inference=inference,
+        method=method,
     )
     if feature_groups is not None:
         for bunch in results.values():

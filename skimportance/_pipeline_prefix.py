@@ -195,7 +195,9 @@ class PrefixedUpdater:
         groups, perms = self._map(seg_groups, seg_perms)
         return self.inner.raw(pieces, groups, perms)
 
-    def __call__(self, pieces, seg_groups, seg_perms):
+    def __call__(self, pieces, seg_groups, seg_perms, values=None):
+        if values is not None:  # excluded by PipelinePrefixPath.why_not
+            raise ValueError("the pipeline prefix path takes row permutations only")
         groups, perms = self._map(seg_groups, seg_perms)
         return self.inner(pieces, groups, perms)
 

@@ -49,6 +49,7 @@ from ._inference import (
 from ._keras_model import as_fitted_estimator, check_trainable
 from ._parallel import fit_and_measure, limit_tensorflow_threads, refit
 from ._progress import Progress
+from ._samplers import BaseSampler, check_method_input
 from ._scoring import estimator_type
 from ._threshold import forced_features, resolve_threshold, support_mask
 
@@ -228,6 +229,15 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         How the model answers for permuted rows; see
         :func:`skimportance.permutation_importance`. ``"batched"`` turns the
         exact first-layer updates of Dense-first Keras models off.
+    method : {"permutation", "conditional"} or sampler, default="permutation"
+        What replaces a measured input. ``"permutation"``: other rows' values
+        (plain permutation importance). ``"conditional"``: a draw from the
+        input's distribution given the other inputs
+        (:class:`~skimportance.ConditionalSampler`, whose models are fitted on
+        each split's training rows): an input that the model does not need
+        once the others are known, such as a correlated stand-in, is then
+        dropped. A :class:`~skimportance.ConditionalSampler` instance sets the
+        conditional models. Needs numeric X.
 
     Attributes
     ----------
@@ -335,6 +345,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         "feature_axis": [Integral, tuple],
         "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
         "inference": [StrOptions({"auto", "batched", "predict"})],
+        "method": [StrOptions({"permutation", "conditional"}), BaseSampler],
     }
 
     def __init__(
@@ -359,6 +370,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         feature_axis=-1,
         correlation_threshold=0.8,
         inference="auto",
+        method="permutation",
     ):
         self.estimator = estimator
         self.scoring = scoring
@@ -379,6 +391,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         self.feature_axis = feature_axis
         self.correlation_threshold = correlation_threshold
         self.inference = inference
+        self.method = method
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
@@ -541,6 +554,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         """
         limit_tensorflow_threads()
         X, y = self._validate_input(X, y)
+        check_method_input(self.method, X)
         layout = FeatureLayout(
             X, self.feature_axis, self.feature_groups, self.correlation_threshold
         )
@@ -592,6 +606,7 @@ class KerasImportanceSelector(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             layout=layout,
             labels=classes,
             inference=self.inference,
+            method=self.method,
             # blocks in threads only when there is one split (prefit)
             n_jobs=self.n_jobs if len(splits) == 1 else None,
             verbose=self.verbose,

@@ -1,0 +1,289 @@
+"""Conditional importance: does a correlated stand-in stay out, and at what cost?
+
+Three tables (issue 16):
+
+(a) **Selection on generated data.** 8 inputs; x1 = 0.8*x0 + noise (correlation
+    0.8); y = sin(2*x0) + x2**2 + noise, so y does not depend on x1 given x0;
+    x3..x7 are independent noise. On each of ``--n-datasets`` datasets a
+    scikit-learn ``MLPRegressor`` (and, on ``--n-keras`` of them, a tiny Keras
+    network through ``keras.wrappers.SKLearnRegressor``) is measured by
+    ``KerasImportanceSelector`` with its defaults (cv=3, the row-level test,
+    ``fdr_bh``), once with ``method="permutation"`` and once with
+    ``method="conditional"``. Printed: how often x1 is kept, how often the
+    real inputs x0 and x2 are both found, and the rate at which noise inputs
+    are kept, each with a Wilson 95% interval.
+(b) **Cost** on the reference workload of ``bench_permutation.py`` (50
+    features, 5,000 held-out rows, MLP 50->64->32->1, ``n_repeats=5``,
+    ``neg_log_loss``): plain ``permutation_importance``, ``method="conditional"``
+    (the conditional models' cross-fitting included) and hidimstat's ``CFI``
+    (fit on the training half, then ``importance`` on the held-out half) on the
+    same fitted network with ``n_permutations=5``.
+(c) **Near-duplicates**: x1 = x0 + tiny noise. Under conditional importance each
+    is replaceable by the other and both come out near zero; measured as a
+    group they are found again.
+
+    nice -n 5 python benchmarks/bench_conditional.py              # everything
+    python benchmarks/bench_conditional.py --quick                # smoke run
+    python benchmarks/bench_conditional.py --only cost            # one table
+
+hidimstat is optional (``pip install hidimstat``): without it its row is left out.
+"""
+
+import argparse
+import os
+import time
+import warnings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from scipy.stats import norm  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.neural_network import MLPRegressor  # noqa: E402
+
+from skimportance import KerasImportanceSelector, permutation_importance  # noqa: E402
+
+METHODS = ("permutation", "conditional")
+
+
+def wilson(k, n, level=0.95):
+    """Wilson score interval of a binomial proportion k/n."""
+    if n == 0:
+        return float("nan"), float("nan")
+    z = norm.ppf(0.5 + level / 2)
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def rate(k, n):
+    lo, hi = wilson(k, n)
+    return f"{k}/{n} = {k / n:.2f} [{lo:.2f}, {hi:.2f}]"
+
+
+def stand_in_data(seed, n=600, dup_noise=None):
+    """x1 a correlated (or, with ``dup_noise``, near-duplicate) copy of x0."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 8))
+    if dup_noise is None:
+        X[:, 1] = 0.8 * X[:, 0] + 0.6 * X[:, 1]  # correlation 0.8, unit variance
+    else:
+        X[:, 1] = X[:, 0] + dup_noise * X[:, 1]
+    y = np.sin(2 * X[:, 0]) + X[:, 2] ** 2 + 0.3 * rng.normal(size=n)
+    return X, y
+
+
+def mlp(seed):
+    return MLPRegressor(
+        hidden_layer_sizes=(32, 16),
+        max_iter=300,
+        early_stopping=True,
+        n_iter_no_change=20,
+        random_state=seed,
+    )
+
+
+def keras_net(X, y):
+    model = keras.Sequential(
+        [
+            keras.Input((X.shape[1],)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    return model
+
+
+def keras_regressor():
+    from keras.wrappers import SKLearnRegressor
+
+    return SKLearnRegressor(
+        keras_net, fit_kwargs={"epochs": 40, "batch_size": 32, "verbose": 0}
+    )
+
+
+def selection_table(args):
+    """(a): how often each method keeps x1, finds x0 and x2, keeps noise."""
+    counts = {}
+    models = [("MLPRegressor", args.n_datasets, mlp)]
+    if args.n_keras:
+        models.append(("Keras MLP", args.n_keras, lambda seed: keras_regressor()))
+    start = time.perf_counter()
+    for name, n_datasets, make in models:
+        for seed in range(n_datasets):
+            X, y = stand_in_data(1000 + seed)
+            for method in METHODS:
+                keras.utils.set_random_seed(seed)
+                selector = KerasImportanceSelector(
+                    make(seed), method=method, refit=False, random_state=seed
+                )
+                support = selector.fit(X, y).get_support()
+                c = counts.setdefault((name, method), np.zeros(4, dtype=int))
+                c += [support[1], support[0] and support[2], support[3:].sum(), 1]
+    print(
+        f"\n(a) Selection: x1 = 0.8*x0 + noise (correlation 0.8), "
+        "y = sin(2*x0) + x2^2 + noise, x3..x7 noise; 600 rows, "
+        "KerasImportanceSelector defaults (cv=3, row-level test, fdr_bh), "
+        f"Wilson 95% intervals; {time.perf_counter() - start:.0f} s\n"
+    )
+    print("| model | method | x1 (stand-in) kept | x0 and x2 found | noise kept |")
+    print("|---|---|---|---|---|")
+    for (name, method), (x1, real, noise, n) in counts.items():
+        print(
+            f"| {name} | {method} | {rate(x1, n)} | {rate(real, n)} "
+            f"| {rate(noise, 5 * n)} |"
+        )
+
+
+def cost_table(args):
+    """(b): seconds on bench_permutation.py's reference workload."""
+    import bench_permutation as bp
+
+    opts = argparse.Namespace(
+        n_features=args.n_features,
+        n_rows=args.n_rows,
+        seed=0,
+        hidden=[64, 32],
+        backend=None,
+    )
+    keras.utils.set_random_seed(0)
+    X_train, X_test, y_train, y_test = bp.reference_data(opts)
+    clf = bp.make_classifier(opts).fit(X_train, y_train)
+    kw = dict(scoring="neg_log_loss", n_repeats=args.n_repeats, random_state=0)
+    for method in METHODS:  # warm-up (tracing), not timed
+        permutation_importance(clf, X_test[:60], y_test[:60], method=method, **kw)
+    rows = []
+    for method in METHODS:
+        t, _ = bp.timed(
+            lambda m=method: permutation_importance(
+                clf, X_test, y_test, method=m, **kw
+            ),
+            args.timing_repeats,
+        )
+        rows.append((f"skimportance, method={method!r}", t))
+    t_cfi = hidimstat_seconds(clf, X_train, y_train, X_test, y_test, args)
+    if t_cfi is not None:
+        rows.append(("hidimstat CFI (fit + importance, RidgeCV imputation)", t_cfi))
+    plain = rows[0][1]
+    print(
+        f"\n(b) Cost: reference workload of bench_permutation.py "
+        f"({args.n_features} features, {args.n_rows} held-out rows, "
+        f"MLP {args.n_features}->64->32->1, n_repeats={args.n_repeats}, "
+        "neg_log_loss); median seconds\n"
+    )
+    print("| method | seconds | vs plain permutation | vs conditional |")
+    print("|---|---|---|---|")
+    for name, t in rows:
+        print(f"| {name} | {t:.2f} | {t / plain:.2f}x | {t / rows[1][1]:.1f}x |")
+
+
+def hidimstat_seconds(clf, X_train, y_train, X_test, y_test, args):
+    try:
+        from hidimstat import CFI
+    except ImportError:
+        print("hidimstat is not installed: its row is left out")
+        return None
+    from sklearn.metrics import log_loss
+
+    def run():
+        cfi = CFI(
+            clf,
+            method="predict_proba",
+            loss=log_loss,
+            n_permutations=args.n_repeats,
+            random_state=0,
+        )
+        cfi.fit(X_train, y_train)
+        return cfi.importance(X_test, y_test)
+
+    t0 = time.perf_counter()
+    run()
+    return time.perf_counter() - t0
+
+
+def duplicates_table(args):
+    """(c): near-duplicates x0, x1 under each method, alone and as a group."""
+    X, y = stand_in_data(7, n=1200, dup_noise=0.01)
+    model = mlp(0).fit(X[:800], y[:800])
+    X_test, y_test = X[800:], y[800:]
+    kw = dict(n_repeats=10, random_state=0)
+    print(
+        "\n(c) Near-duplicates: x1 = x0 + 0.01*noise, y = sin(2*x0) + x2^2 + "
+        "noise; MLPRegressor, 400 held-out rows, importance = drop in R^2 "
+        "(mean over 10 repeats)\n"
+    )
+    print("| measured | permutation | conditional |")
+    print("|---|---|---|")
+    res = {
+        m: permutation_importance(model, X_test, y_test, method=m, **kw)
+        for m in METHODS
+    }
+    for j, name in enumerate(["x0", "x1 (near-duplicate of x0)", "x2"]):
+        cells = [f"{res[m].importances_mean[j]:.3f}" for m in METHODS]
+        print(f"| {name} | {' | '.join(cells)} |")
+    for label, groups in (
+        ("group {x0, x1}", {"x0+x1": [0, 1]}),
+        ('feature_groups="correlated"', "correlated"),
+    ):
+        cells = []
+        for m in METHODS:
+            r = permutation_importance(
+                model, X_test, y_test, method=m, feature_groups=groups, **kw
+            )
+            cells.append(f"{r.importances_mean[0]:.3f}")
+        print(f"| {label} | {' | '.join(cells)} |")
+    if args.figure:
+        save_figure(res, args.figure)
+
+
+def save_figure(res, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    width, x = 0.4, np.arange(8)
+    for i, m in enumerate(METHODS):
+        ax.bar(x + (i - 0.5) * width, res[m].importances_mean, width, label=m)
+    ax.set_xticks(x, [f"x{j}" for j in range(8)])
+    ax.set_ylabel("drop in R²")
+    ax.set_title("x1 = x0 + tiny noise: both near zero under conditional")
+    ax.legend()
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-datasets", type=int, default=100)
+    parser.add_argument("--n-keras", type=int, default=5)
+    parser.add_argument("--n-features", type=int, default=50)
+    parser.add_argument("--n-rows", type=int, default=5000)
+    parser.add_argument("--n-repeats", type=int, default=5)
+    parser.add_argument("--timing-repeats", type=int, default=3)
+    parser.add_argument("--figure", default=None, help="save (c) as a PNG here")
+    parser.add_argument(
+        "--only", choices=("selection", "cost", "duplicates"), default=None
+    )
+    parser.add_argument("--quick", action="store_true", help="small smoke run")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.n_datasets, args.n_keras = 2, 1
+        args.n_features, args.n_rows, args.timing_repeats = 8, 300, 1
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    tables = {
+        "selection": selection_table,
+        "cost": cost_table,
+        "duplicates": duplicates_table,
+    }
+    for name, table in tables.items():
+        if args.only in (None, name):
+            table(args)
+
+
+if __name__ == "__main__":
+    main()
