@@ -58,7 +58,7 @@ The previous recipe (fixed 60 epochs, no validation) overfitted XOR: held-out
 log loss 0.58-0.84 at 84% accuracy, noisy log-loss importances, and two noise
 inputs kept by the selector (F1 0.67).
 
-    python benchmarks/bench_truth.py                  # full run (~20 min, 2 cores)
+    python benchmarks/bench_truth.py                  # full run (~13 min, 2 cores)
     python benchmarks/bench_truth.py --quick          # tiny smoke configuration
     python benchmarks/bench_truth.py --write-readme   # also replace README's table
 """
@@ -442,7 +442,7 @@ def one_line(exc):
     """An explainer's failure as one table-friendly line."""
     text = str(exc).strip().splitlines()
     text = text[-1] if text else ""
-    text = re.sub(r"\s+", " ", text).replace("|", "/")
+    text = re.sub(r"\s+", " ", text).strip().replace("|", "/")
     return f"fails: {type(exc).__name__}: {text[:110]}"
 
 

@@ -28,7 +28,7 @@ def test_bench_permutation_quick(capsys):
 
 @pytest.mark.slow
 def test_bench_truth_quick(capsys):
-    """Every method on XOR, the GRU sequences and the null dataset: ~1 min."""
+    """Every method on XOR, the GRU sequences and the null dataset: ~2 min."""
     import bench_truth
 
     rows = bench_truth.main(["--quick", "--datasets", "2", "4", "6"])
