@@ -460,13 +460,12 @@ def shap_gradient_based(kind):
 
     def method(fitted, data):
         import shap
+        from tensorflow.python.eager import execute  # shap patches it, see below
 
         model, transform = split(fitted)
         rows = data["n_explain"]
         background = np.asarray(transform(data["X_train"][: data["n_background"]]))
         X = np.asarray(transform(data["X_test"][:rows]))
-        from tensorflow.python.eager import execute  # shap patches it, see below
-
         record_gradient = execute.record_gradient
         try:
             with warnings.catch_warnings():
@@ -601,8 +600,9 @@ def selector(method):
             refit=False,
             **options,
         )
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with warnings.catch_warnings():
+            # the warning naming inputs kept by min_features_to_select: in the note
+            warnings.simplefilter("ignore")
             try:
                 sel.fit(data["X_train"], data["y_train"])
             except (ValueError, TypeError, NotImplementedError) as exc:
@@ -614,8 +614,10 @@ def selector(method):
         forced = int(np.sum(support & ~passed))
         note = f"its own selection ({sel.multiple_testing}, alpha {sel.alpha})"
         if forced:
-            note += f"; {forced} kept only by min_features_to_select=1"
-        del caught
+            note += (
+                f"; {forced} kept only by "
+                f"min_features_to_select={sel.min_features_to_select}"
+            )
         return sel.feature_importances_, set(np.flatnonzero(support).tolist()), note
 
     return run_selector
