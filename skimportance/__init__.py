@@ -7,9 +7,10 @@ wrappers repaired for scikit-learn >= 1.6.
 """
 
 from . import _eli5
+from ._conditional import ConditionalSampler
 from ._groups import groups_from_column_transformer
 from ._permutation_importance import permutation_importance
-from ._samplers import BaseSampler, ConditionalSampler, PermutationSampler
+from ._samplers import BaseSampler, PermutationSampler
 from ._selector import KerasImportanceSelector
 from ._threshold import rfe_importance
 

@@ -18,13 +18,15 @@ and scores every segment.
 """
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.random import sample_without_replacement
 
-__all__ = ["draw_permutations", "permuted_scores"]
+__all__ = ["BlockOptions", "draw_permutations", "permuted_scores"]
 
 
 def draw_permutations(random_seed, n_samples, n_repeats, max_samples):
@@ -207,6 +209,38 @@ def _build_block_frame(X_eval, pieces, seg_groups, seg_perms, values=None):
     return block
 
 
+@dataclass(frozen=True)
+class BlockOptions:
+    """How the engine sizes and runs its blocks (results do not depend on it).
+
+    Attributes
+    ----------
+    working_memory : float, default=1024
+        Budget, in MiB, for the stacked input block.
+    splittable : bool, default=True
+        Whether a segment may be assembled from row pieces when one segment
+        alone exceeds the budget.
+    n_jobs : int or None, default=None
+        Blocks processed in parallel by joblib (threads preferred).
+    block_dtype : dtype or None, default=None
+        Cast numpy X to this dtype once before stacking (the model's input
+        dtype, so that the conversion is not repeated for every copy).
+    response_nbytes : int, default=0
+        Bytes of responses per row, counted in the budget.
+    block_rows : int or None, default=None
+        Preferred rows per block (whole segments are kept together); None
+        fills the budget. The Keras fast path prefers blocks of one compiled
+        batch, which stay in the CPU cache between stacking and inference.
+    """
+
+    working_memory: float = 1024
+    splittable: bool = True
+    n_jobs: Any = None
+    block_dtype: Any = None
+    response_nbytes: int = 0
+    block_rows: Any = None
+
+
 def permuted_scores(
     respond,
     score_segments,
@@ -217,12 +251,7 @@ def permuted_scores(
     rows=None,
     feature_axis=1,
     block_shape=None,
-    working_memory=1024,
-    splittable=True,
-    n_jobs=None,
-    block_dtype=None,
-    response_nbytes=0,
-    block_rows=None,
+    options=None,
     respond_pieces=None,
     progress=None,
     replacements=None,
@@ -250,22 +279,8 @@ def permuted_scores(
     block_shape : tuple or None
         Trailing shape each block is viewed as before the model sees it: X
         of several axes is stacked flat (samples, product of the other axes).
-    working_memory : float
-        Budget, in MiB, for the stacked input block.
-    splittable : bool
-        Whether a segment may be assembled from row pieces when one segment
-        alone exceeds the budget.
-    n_jobs : int or None
-        Blocks processed in parallel by joblib (threads preferred).
-    block_dtype : dtype or None
-        Cast numpy X to this dtype once before stacking (the model's input
-        dtype, so that the conversion is not repeated for every copy).
-    response_nbytes : int
-        Bytes of responses per row, counted in the budget.
-    block_rows : int or None
-        Preferred rows per block (whole segments are kept together); None
-        fills the budget. The Keras fast path prefers blocks of one compiled
-        batch, which stay in the CPU cache between stacking and inference.
+    options : BlockOptions or None
+        How blocks are sized and run (None: the defaults).
     respond_pieces : PieceResponder or None
         A fast path (see :mod:`skimportance._fast_paths`) answering for
         blocks without stacking them:
@@ -287,6 +302,10 @@ def permuted_scores(
         One entry per (group, repeat), ordered group-major: the score for
         group ``g`` and repeat ``r`` is at ``g * n_repeats + r``.
     """
+    options = BlockOptions() if options is None else options
+    working_memory, splittable = options.working_memory, options.splittable
+    n_jobs, block_dtype = options.n_jobs, options.block_dtype
+    block_rows = options.block_rows
     if respond_pieces is not None:  # X is never stacked: its rows are not taken
         X_eval, is_frame = None, False
         row_nbytes = respond_pieces.row_nbytes
@@ -303,7 +322,7 @@ def permuted_scores(
                 X_eval = X_eval.astype(block_dtype)
             feature_axis = feature_axis % X_eval.ndim
             row_nbytes = X_eval[:1].nbytes
-    row_nbytes += response_nbytes
+    row_nbytes += options.response_nbytes
 
     n_repeats, n_rows = perms.shape
     seg_groups = [g for g in groups for _ in range(n_repeats)]

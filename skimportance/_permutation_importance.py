@@ -21,7 +21,7 @@ from ._fast_paths import FastPathRequest, find_fast_path
 from ._groups import FeatureLayout
 from ._keras import KerasResponder
 from ._keras_model import as_fitted_estimator
-from ._permutation import draw_permutations, permuted_scores
+from ._permutation import BlockOptions, draw_permutations, permuted_scores
 from ._responses import block_rows, make_responder, response_nbytes
 from ._row_losses import row_accumulator
 from ._samplers import BaseSampler, flat_numeric, is_permutation, resolve_method
@@ -162,12 +162,14 @@ def compute_importances(
         perms,
         rows=rows,
         block_shape=block_shape,
-        working_memory=get_config()["working_memory"],
-        splittable=not segments.needs_rows,
-        n_jobs=n_jobs,
-        block_dtype=responder.block_dtype,
-        response_nbytes=response_nbytes(responder, methods),
-        block_rows=block_rows(responder, X_flat),
+        options=BlockOptions(
+            working_memory=get_config()["working_memory"],
+            splittable=not segments.needs_rows,
+            n_jobs=n_jobs,
+            block_dtype=responder.block_dtype,
+            response_nbytes=response_nbytes(responder, methods),
+            block_rows=block_rows(responder, X_flat),
+        ),
         respond_pieces=updater,
         progress=progress,
         replacements=replacements,

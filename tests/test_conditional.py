@@ -18,7 +18,7 @@ from skimportance import (
     permutation_importance,
 )
 from skimportance._permutation import draw_permutations
-from skimportance._samplers import _RidgeAll
+from skimportance._ridge import RidgeAll
 
 from ._checks import check_fast_path_equals_plain
 from .conftest import keras_reg_model
@@ -68,12 +68,49 @@ def test_conditional_equals_the_slow_definition():
     assert got.importances_mean[1] < 0.5 * plain.importances_mean[1]
 
 
+def test_a_split_fits_the_conditional_models_on_its_training_rows():
+    from skimportance._groups import FeatureLayout
+    from skimportance._parallel import fit_and_measure
+
+    X, y = _correlated(n=300)
+    train, test = slice(0, 200), slice(200, 300)
+    result = fit_and_measure(
+        LinearRegression(),
+        (X[train], y[train], {}),
+        (X[test], y[test], None),
+        train_seed=None,
+        perm_seed=11,
+        scoring="r2",
+        n_repeats=2,
+        max_samples=100,
+        batch_size=None,
+        layout=FeatureLayout(X),
+        inference="auto",
+        n_jobs=None,
+        verbose=0,
+        method=ConditionalSampler(continuous=LinearRegression()),
+    )
+    model = LinearRegression().fit(X[train], y[train])
+    _, perms = draw_permutations(11, 100, 2, 100)
+    X_test, y_test = X[test], y[test]
+    baseline = model.score(X_test, y_test)
+    for j in range(4):
+        others = [c for c in range(4) if c != j]
+        fit = LinearRegression().fit(X[train][:, others], X[train, j])
+        pred = fit.predict(X_test[:, others])
+        for r in range(2):
+            X_new = X_test.copy()
+            X_new[:, j] = pred + (X_test[:, j] - pred)[perms[r]]
+            expected = baseline - model.score(X_new, y_test)
+            np.testing.assert_allclose(result.importances[j, r], expected, rtol=1e-10)
+
+
 def test_default_ridge_equals_sklearn_ridge():
     rng = np.random.default_rng(1)
     Z = rng.normal(size=(200, 5))
     Z[:, 1] += Z[:, 0]
     Z = (Z - Z.mean(0)) / Z.std(0)
-    ridge = _RidgeAll(Z, np.array([0.1]))
+    ridge = RidgeAll(Z, np.array([0.1]))
     for cols in ([1], [0, 3]):
         others = [c for c in range(5) if c not in cols]
         expected = Ridge(alpha=0.1 * len(Z), fit_intercept=False)
@@ -229,7 +266,7 @@ def test_selector_with_a_real_keras_network(reg_data):
 
     X, y = reg_data
     net = SKLearnRegressor(keras_reg_model, fit_kwargs={"epochs": 10, "verbose": 0})
-    kw = dict(cv=3, random_state=0, n_repeats=3)
+    kw = dict(cv=2, random_state=0, n_repeats=3)
     cond = KerasImportanceSelector(net, method="conditional", **kw).fit(X, y)
     plain = KerasImportanceSelector(net, **kw).fit(X, y)
     assert cond.test_ == "row"  # the significance test applies unchanged
@@ -259,9 +296,30 @@ def test_default_ridge_single_columns_equal_per_group_solution():
     Z = rng.normal(size=(300, 6))
     Z[:, 2] += Z[:, 1]
     Z = (Z - Z.mean(0)) / Z.std(0)
-    ridge = _RidgeAll(Z, np.array([1e-3, 0.1, 10.0]))
+    ridge = RidgeAll(Z, np.array([1e-3, 0.1, 10.0]))
     coef = ridge.singles()
     for j in range(6):
         others = [c for c in range(6) if c != j]
         assert coef[j, j] == 0.0
         np.testing.assert_allclose(coef[others, j], ridge.coef([j], others)[:, 0])
+
+
+def test_bench_conditional_quick(capsys):
+    """The benchmark's three tables run and show what they should."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_conditional
+
+    out = bench_conditional.main(["--quick"])
+    assert out["selection"][("MLPRegressor", "permutation")][3] == 1
+    assert set(out["cost"]) >= {
+        "skimportance, method='permutation'",
+        "skimportance, method='conditional'",
+    }
+    dup = out["duplicates"]
+    # near-duplicates: both near zero under conditional, not under permutation
+    assert np.all(np.abs(dup["conditional"][:2]) < 0.05)
+    assert np.all(dup["permutation"][:2] > 0.05)
+    assert "| x1 (near-duplicate of x0) |" in capsys.readouterr().out
