@@ -14,19 +14,20 @@ This module knows nothing about estimators. It takes
 
 stacks the permuted copies of X for many (group, repeat) pairs into blocks that
 stay within a memory budget, asks for the responses of each block in one call,
-and scores every segment.
+and scores every segment. Blocks are built in :mod:`skimportance._blocks` and
+run by :mod:`skimportance._executors`.
 """
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.random import sample_without_replacement
 
+from ._blocks import build_block_array, build_block_frame, plan_tasks
 from ._compat import _safe_indexing
+from ._executors import blocks_in_flight, n_workers, run_tasks
 
 __all__ = ["BlockOptions", "draw_permutations", "permuted_scores"]
 
@@ -75,140 +76,6 @@ def draw_permutations(random_seed, n_samples, n_repeats, max_samples):
         current = current[shuffling_idx]
         perms[r] = current
     return rows, perms
-
-
-def _plan(
-    n_segments,
-    n_rows,
-    row_nbytes,
-    working_memory,
-    n_workers,
-    splittable,
-    block_rows=None,
-):
-    """Cut the stacked rows into tasks of (segment, start, stop) pieces.
-
-    Blocks hold whole segments while at least one segment fits in the budget
-    (divided among the workers that hold blocks at once). Otherwise, when the
-    scorer does not need whole segments of X, each segment is cut into row
-    pieces that fit; when it does, whole segments are kept and the budget is
-    exceeded (the caller warns).
-    """
-    budget = working_memory * 2**20 / max(1, n_workers)
-    rows_fit = max(1, int(budget // max(1, row_nbytes)))
-    if rows_fit >= n_rows or not splittable:
-        wanted = rows_fit if block_rows is None else min(rows_fit, block_rows)
-        per_block = max(1, min(n_segments, wanted // n_rows))
-        # balance the blocks so the last one is not tiny
-        n_blocks = math.ceil(n_segments / per_block)
-        per_block = math.ceil(n_segments / n_blocks)
-        return [
-            [(s, 0, n_rows) for s in range(start, min(start + per_block, n_segments))]
-            for start in range(0, n_segments, per_block)
-        ]
-    return [
-        [(s, start, min(start + rows_fit, n_rows))]
-        for s in range(n_segments)
-        for start in range(0, n_rows, rows_fit)
-    ]
-
-
-class _Buffer:
-    """Reusable memory for blocks, remembering which cells differ from X.
-
-    Consecutive blocks differ from the tiled X only in their permuted columns.
-    A buffer holding whole segments is therefore rebuilt by restoring the
-    columns the previous block permuted and permuting the new ones, instead of
-    copying all of X again (a fresh allocation of tens of MiB also page-faults
-    on every block).
-    """
-
-    def __init__(self):
-        self.array = None
-        self.dirty = None  # [(row offset, n rows, index)] or None: unknown
-
-
-def _column_index(ndim, feature_axis, cols):
-    idx = [slice(None)] * ndim
-    idx[feature_axis] = cols
-    return tuple(idx)
-
-
-def _build_block_array(
-    X_eval, pieces, seg_groups, seg_perms, feature_axis, buf=None, values=None
-):
-    """Stack the permuted copies of the pieces of a numpy X_eval (or, with
-    ``values``, copies whose group columns take ``values(s, start, stop)``)."""
-    n_rows = len(X_eval)
-    n_block = sum(stop - start for _, start, stop in pieces)
-    whole = all(start == 0 and stop == n_rows for _, start, stop in pieces)
-    reuse = buf is not None and buf.array is not None and len(buf.array) >= n_block
-    if reuse and whole and buf.dirty is not None:
-        block = buf.array[:n_block]
-        for offset, n, idx in buf.dirty:  # back to the tiled X
-            buf.array[offset : offset + n][idx] = X_eval[idx]
-        buf.dirty = []
-        fresh = False
-    else:
-        if reuse:
-            block = buf.array[:n_block]
-        else:
-            block = np.empty((n_block,) + X_eval.shape[1:], dtype=X_eval.dtype)
-            if buf is not None:
-                buf.array = block
-        fresh = True
-        if buf is not None:
-            # rows past n_block keep whatever they held: unknown from now on
-            buf.dirty = [] if whole and len(buf.array) == n_block else None
-    if whole and fresh:  # one broadcast copy of X_eval into every segment
-        block.reshape((len(pieces),) + X_eval.shape)[...] = X_eval
-    offset = 0
-    for s, start, stop in pieces:
-        n = stop - start
-        out = block[offset : offset + n]
-        if not whole:
-            out[...] = X_eval[start:stop]
-        idx = _column_index(X_eval.ndim, feature_axis, seg_groups[s])
-        if values is not None:  # replacement values of a 2-D X_eval's columns
-            out[idx] = values(s, start, stop)
-        else:  # out[:, ..., cols, ...] = X_eval[source][:, ..., cols, ...]
-            out[idx] = np.take(X_eval[idx], seg_perms[s][start:stop], axis=0)
-        if buf is not None and buf.dirty is not None:
-            buf.dirty.append((offset, n, idx))
-        offset += n
-    return block
-
-
-def _build_block_frame(X_eval, pieces, seg_groups, seg_perms, values=None):
-    """Stack the permuted copies of the pieces of a DataFrame, keeping dtypes
-    (with ``values``: replaced columns take them, as floats)."""
-    import pandas as pd
-
-    columns = {}
-    n_cols = X_eval.shape[1]
-    identity = [np.arange(start, stop) for _, start, stop in pieces]
-    for c in range(n_cols):
-        col = X_eval.iloc[:, c]
-        if values is not None and any(c in seg_groups[s] for s, _, _ in pieces):
-            parts = [
-                values(s, start, stop)[:, seg_groups[s].index(c)]
-                if c in seg_groups[s]
-                else col.to_numpy()[start:stop]
-                for s, start, stop in pieces
-            ]
-            columns[c] = pd.Series(np.concatenate(parts).astype(float))
-            continue
-        parts = []
-        for (s, start, stop), ident in zip(pieces, identity):
-            if c in seg_groups[s]:
-                parts.append(seg_perms[s][start:stop])
-            else:
-                parts.append(ident)
-        take = np.concatenate(parts)
-        columns[c] = col.take(take).reset_index(drop=True)
-    block = pd.concat(columns, axis=1)
-    block.columns = X_eval.columns
-    return block
 
 
 @dataclass(frozen=True)
@@ -305,158 +172,161 @@ def permuted_scores(
         group ``g`` and repeat ``r`` is at ``g * n_repeats + r``.
     """
     options = BlockOptions() if options is None else options
-    working_memory, splittable = options.working_memory, options.splittable
-    n_jobs, block_dtype = options.n_jobs, options.block_dtype
-    block_rows = options.block_rows
-    if respond_pieces is not None:  # X is never stacked: its rows are not taken
-        X_eval, is_frame = None, False
-        row_nbytes = respond_pieces.row_nbytes
-        block_rows = respond_pieces.block_rows
-    else:
-        X_eval = X if rows is None else _safe_indexing(X, rows, axis=0)
-        is_frame = hasattr(X_eval, "iloc")
-        if is_frame:
-            row_nbytes = int(X_eval.memory_usage(index=False, deep=False).sum()) // max(
-                1, len(X_eval)
-            )
-        else:
-            if block_dtype is not None and X_eval.dtype != block_dtype:
-                X_eval = X_eval.astype(block_dtype)
-            feature_axis = feature_axis % X_eval.ndim
-            row_nbytes = X_eval[:1].nbytes
-    row_nbytes += options.response_nbytes
-
+    X_eval, feature_axis, row_nbytes, rows_wanted = _evaluated_input(
+        X, rows, feature_axis, options, respond_pieces
+    )
     n_repeats, n_rows = perms.shape
     seg_groups = [g for g in groups for _ in range(n_repeats)]
     seg_perms = [perms[r] for _ in groups for r in range(n_repeats)]
-    n_segments = len(seg_groups)
-
-    n_workers = _effective_n_jobs(n_jobs)
-    # without stacking, two blocks are in flight at once (see _overlapped)
-    holders = max(n_workers, 2) if respond_pieces is not None else n_workers
-    tasks = _plan(
-        n_segments,
+    workers = n_workers(options.n_jobs)
+    tasks = plan_tasks(
+        len(seg_groups),
         n_rows,
         row_nbytes,
-        working_memory,
-        holders,
-        splittable,
-        block_rows,
+        options.working_memory,
+        blocks_in_flight(workers, stacks=respond_pieces is None),
+        options.splittable,
+        rows_wanted,
+    )
+    stacker = _Stacker(
+        X_eval,
+        feature_axis,
+        (seg_groups, seg_perms),
+        block_shape=block_shape,
+        replacements=replacements,
+        respond=respond,
+        respond_pieces=respond_pieces,
+    )
+    collect = _Collector(score_segments, len(seg_groups), n_rows, progress)
+    run_tasks(tasks, stacker, collect, options.n_jobs, workers)
+    return collect.scores
+
+
+def _evaluated_input(X, rows, feature_axis, options, respond_pieces):
+    """X's evaluated rows as blocks are stacked from them.
+
+    Returns ``(X_eval, feature_axis, row_nbytes, block_rows)``: numpy X_eval
+    cast to ``options.block_dtype`` once, its non-negative feature axis, the
+    bytes one row of a block takes (responses included) and the preferred rows
+    per block. A fast path answers without stacking: X's rows are not taken.
+    """
+    if respond_pieces is not None:
+        row_nbytes = respond_pieces.row_nbytes + options.response_nbytes
+        return None, feature_axis, row_nbytes, respond_pieces.block_rows
+    X_eval = X if rows is None else _safe_indexing(X, rows, axis=0)
+    if hasattr(X_eval, "iloc"):
+        row_nbytes = int(X_eval.memory_usage(index=False, deep=False).sum()) // max(
+            1, len(X_eval)
+        )
+    else:
+        block_dtype = options.block_dtype
+        if block_dtype is not None and X_eval.dtype != block_dtype:
+            X_eval = X_eval.astype(block_dtype)
+        feature_axis = feature_axis % X_eval.ndim
+        row_nbytes = X_eval[:1].nbytes
+    return (
+        X_eval,
+        feature_axis,
+        row_nbytes + options.response_nbytes,
+        options.block_rows,
     )
 
-    def shape(block):
-        if block_shape is None:
-            return block
-        return block.reshape((-1,) + tuple(block_shape))
 
-    def build(pieces, buf=None):
-        if is_frame:
-            return _build_block_frame(
-                X_eval, pieces, seg_groups, seg_perms, replacements
+class _Stacker:
+    """Builds the blocks of one call and gets their responses.
+
+    ``segments`` is ``(seg_groups, seg_perms)``: each segment's group and
+    permutation. ``respond`` answers a stacked block; ``respond_pieces`` (a
+    fast path, or None) answers a task's pieces without a block.
+    """
+
+    def __init__(
+        self,
+        X_eval,
+        feature_axis,
+        segments,
+        *,
+        block_shape,
+        replacements,
+        respond,
+        respond_pieces,
+    ):
+        self.X_eval = X_eval
+        self.feature_axis = feature_axis
+        self.seg_groups, self.seg_perms = segments
+        self.block_shape = block_shape
+        self.replacements = replacements
+        self.respond = respond
+        self.respond_pieces = respond_pieces
+        self.is_frame = hasattr(X_eval, "iloc")
+
+    @property
+    def stacks(self):
+        """Whether blocks are stacked (False: a fast path answers pieces)."""
+        return self.respond_pieces is None
+
+    def build(self, pieces, buf=None):
+        """The block of ``pieces``, viewed as ``block_shape`` when given."""
+        if self.is_frame:
+            return build_block_frame(
+                self.X_eval, pieces, self.seg_groups, self.seg_perms, self.replacements
             )
-        return _build_block_array(
-            X_eval, pieces, seg_groups, seg_perms, feature_axis, buf, replacements
+        block = build_block_array(
+            self.X_eval,
+            pieces,
+            self.seg_groups,
+            self.seg_perms,
+            self.feature_axis,
+            buf,
+            self.replacements,
         )
+        if self.block_shape is None:
+            return block
+        return block.reshape((-1,) + tuple(self.block_shape))
 
-    def run(pieces):
-        if respond_pieces is not None:
-            if replacements is None:
-                return None, respond_pieces(pieces, seg_groups, seg_perms)
-            return None, respond_pieces(pieces, seg_groups, seg_perms, replacements)
-        block = shape(build(pieces))
-        return block, respond(block)
+    def run(self, pieces):
+        """``(block, responses)`` of a task (block None for a fast path)."""
+        if self.respond_pieces is None:
+            block = self.build(pieces)
+            return block, self.respond(block)
+        args = (pieces, self.seg_groups, self.seg_perms)
+        if self.replacements is not None:
+            args += (self.replacements,)
+        return None, self.respond_pieces(*args)
 
-    scores = [None] * n_segments
-    pending = {}  # segment -> list of response dicts of its pieces
 
-    def collect(pieces, block, responses):
-        whole = all(start == 0 and stop == n_rows for _, start, stop in pieces)
-        if whole:
+class _Collector:
+    """Scores the segments of each finished task, in place in ``scores``.
+
+    A segment assembled from row pieces is scored once its last piece is in,
+    on the pieces' responses concatenated (with no block).
+    """
+
+    def __init__(self, score_segments, n_segments, n_rows, progress):
+        self.score_segments = score_segments
+        self.n_rows = n_rows
+        self.progress = progress
+        self.scores = [None] * n_segments
+        self.pending = {}  # segment -> list of response dicts of its pieces
+
+    def __call__(self, pieces, block, responses):
+        if all(start == 0 and stop == self.n_rows for _, start, stop in pieces):
             seg_ids = [s for s, _, _ in pieces]
-            for s, value in zip(seg_ids, score_segments(block, responses, seg_ids)):
-                scores[s] = value
-            if progress is not None:
-                progress(len(seg_ids))
+            values = self.score_segments(block, responses, seg_ids)
+            for s, value in zip(seg_ids, values):
+                self.scores[s] = value
+            self._advance(len(seg_ids))
             return
         for s, _start, stop in pieces:
-            pending.setdefault(s, []).append(responses)
-            if stop == n_rows:
-                parts = pending.pop(s)
+            self.pending.setdefault(s, []).append(responses)
+            if stop == self.n_rows:
+                parts = self.pending.pop(s)
                 merged = {
                     k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]
                 }
-                scores[s] = score_segments(None, merged, [s])[0]
-                if progress is not None:
-                    progress(1)
+                self.scores[s] = self.score_segments(None, merged, [s])[0]
+                self._advance(1)
 
-    if len(tasks) == 1 or (n_workers == 1 and is_frame):
-        for pieces in tasks:
-            block, responses = run(pieces)
-            collect(pieces, block, responses)
-            del block, responses
-    elif respond_pieces is not None and n_workers == 1:
-        _overlapped(tasks, run, collect)
-    elif n_workers == 1:
-        _pipelined(tasks, lambda p, b: shape(build(p, b)), respond, collect)
-    else:
-        # Blocks are built and predicted in parallel; each batch holds at most
-        # n_workers blocks, which the budget was divided by.
-        for i in range(0, len(tasks), n_workers):
-            batch = tasks[i : i + n_workers]
-            results = Parallel(n_jobs=n_jobs, prefer="threads")(
-                delayed(run)(pieces) for pieces in batch
-            )
-            for pieces, (block, responses) in zip(batch, results):
-                collect(pieces, block, responses)
-            del results
-    return scores
-
-
-def _pipelined(tasks, build, respond, collect):
-    """Build block i+1 in a thread while the model answers block i.
-
-    numpy's copies and the model's inference both release the GIL, so stacking
-    overlaps with inference. Two buffers alternate: a block's memory is reused
-    two blocks later, after it has been scored (fresh allocations of tens of
-    MiB page-fault on every block).
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    buffers = [_Buffer(), _Buffer()]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(build, tasks[0], buffers[0])
-        for i, pieces in enumerate(tasks):
-            block = future.result()
-            if i + 1 < len(tasks):
-                future = pool.submit(build, tasks[i + 1], buffers[(i + 1) % 2])
-            responses = respond(block)
-            collect(pieces, block, responses)
-            del block, responses
-
-
-def _overlapped(tasks, run, collect, in_flight=2):
-    """Run up to ``in_flight`` tasks in threads while finished ones are scored.
-
-    The model's inference releases the GIL; two calls at once fill the gaps
-    between the operations of one (measured on 2 cores: ~10% more rows/s).
-    """
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=in_flight) as pool:
-        queue = deque()
-        next_task = 0
-        while next_task < len(tasks) or queue:
-            while next_task < len(tasks) and len(queue) < in_flight:
-                queue.append((tasks[next_task], pool.submit(run, tasks[next_task])))
-                next_task += 1
-            pieces, future = queue.popleft()
-            block, responses = future.result()
-            collect(pieces, block, responses)
-            del block, responses
-
-
-def _effective_n_jobs(n_jobs):
-    from joblib import effective_n_jobs
-
-    return max(1, effective_n_jobs(n_jobs))
+    def _advance(self, n_scored):
+        if self.progress is not None:
+            self.progress(n_scored)
