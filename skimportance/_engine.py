@@ -2,11 +2,11 @@
 
 This module knows nothing about estimators. It takes
 
-* ``X`` (a numpy array of any number of axes, or a pandas DataFrame),
-* ``groups``: the columns permuted together (one list per importance),
-* ``perms``: the row permutations, one per repeat,
-* ``replacements`` (optional): the values that replace a group's columns
-  instead of its permuted rows (a sampler's, see :mod:`skimportance._samplers`),
+* a :class:`PermutedInput`: ``X`` (a numpy array of any number of axes, or a
+  pandas DataFrame), ``groups`` (the columns permuted together, one list per
+  importance), ``perms`` (the row permutations, one per repeat) and, optionally,
+  ``replacements``: the values that replace a group's columns instead of its
+  permuted rows (a sampler's, see :mod:`skimportance._samplers`),
 * ``respond(block)``: a function returning the model's responses for a block
   of rows (a dict ``{method_name: array}``),
 * ``score_segments(block, responses, n_segments)``: a function scoring each of
@@ -29,7 +29,7 @@ from ._blocks import build_block_array, build_block_frame, plan_tasks
 from ._compat import _safe_indexing
 from ._executors import blocks_in_flight, n_workers, run_tasks
 
-__all__ = ["BlockOptions", "draw_permutations", "permuted_scores"]
+__all__ = ["BlockOptions", "PermutedInput", "draw_permutations", "permuted_scores"]
 
 
 def draw_permutations(random_seed, n_samples, n_repeats, max_samples):
@@ -110,20 +110,49 @@ class BlockOptions:
     block_rows: Any = None
 
 
+@dataclass(frozen=True)
+class PermutedInput:
+    """What the engine permutes: X, its groups, the rows and permutations.
+
+    Attributes
+    ----------
+    X : ndarray or DataFrame of shape (n_samples, ...)
+        The data. Never modified.
+    groups : list of list of int
+        Column indices (along ``feature_axis``) permuted together.
+    perms : ndarray of shape (n_repeats, n_evaluated)
+        Row permutations (see :func:`draw_permutations`).
+    rows : ndarray or None, default=None
+        Rows of X evaluated (None: all, in order).
+    replacements : callable or None, default=None
+        ``replacements(s, start, stop) -> ndarray (stop - start, len(group))``:
+        the values that replace segment ``s``'s group columns in evaluated rows
+        ``start:stop`` (see :mod:`skimportance._samplers`; X must then be 2-D
+        or a DataFrame). None: the rows of X in ``perms`` order.
+    block_shape : tuple or None, default=None
+        Trailing shape each block is viewed as before the model sees it: X
+        of several axes is stacked flat (samples, product of the other axes).
+    feature_axis : int, default=1
+        Axis of X holding the features (numpy input only).
+    """
+
+    X: Any
+    groups: list
+    perms: np.ndarray
+    rows: Any = None
+    replacements: Any = None
+    block_shape: Any = None
+    feature_axis: int = 1
+
+
 def permuted_scores(
     respond,
     score_segments,
-    X,
-    groups,
-    perms,
+    permuted,
     *,
-    rows=None,
-    feature_axis=1,
-    block_shape=None,
     options=None,
     respond_pieces=None,
     progress=None,
-    replacements=None,
 ):
     """Score the model on every (group, repeat) permutation of X.
 
@@ -135,19 +164,8 @@ def permuted_scores(
         ``score_segments(block_or_None, responses, segment_ids) -> list`` of
         scores, one per segment, in order. ``block`` is None when segments
         were assembled from several pieces.
-    X : ndarray or DataFrame of shape (n_samples, ...)
-        The data. Never modified.
-    groups : list of list of int
-        Column indices (along ``feature_axis``) permuted together.
-    perms : ndarray of shape (n_repeats, n_evaluated)
-        Row permutations (see :func:`draw_permutations`).
-    rows : ndarray or None
-        Rows of X evaluated (None: all, in order).
-    feature_axis : int
-        Axis of X holding the features (numpy input only).
-    block_shape : tuple or None
-        Trailing shape each block is viewed as before the model sees it: X
-        of several axes is stacked flat (samples, product of the other axes).
+    permuted : PermutedInput
+        X and the copies made of it.
     options : BlockOptions or None
         How blocks are sized and run (None: the defaults).
     respond_pieces : PieceResponder or None
@@ -159,11 +177,6 @@ def permuted_scores(
         ``respond`` is not used and ``score_segments`` gets no block.
     progress : callable or None
         Called with the number of segments scored after each block.
-    replacements : callable or None
-        ``replacements(s, start, stop) -> ndarray (stop - start, len(group))``:
-        the values that replace segment ``s``'s group columns in evaluated rows
-        ``start:stop`` (see :mod:`skimportance._samplers`; X must then be 2-D
-        or a DataFrame). None: the rows of X in ``perms`` order.
 
     Returns
     -------
@@ -173,8 +186,9 @@ def permuted_scores(
     """
     options = BlockOptions() if options is None else options
     X_eval, feature_axis, row_nbytes, rows_wanted = _evaluated_input(
-        X, rows, feature_axis, options, respond_pieces
+        permuted, options, respond_pieces
     )
+    groups, perms = permuted.groups, permuted.perms
     n_repeats, n_rows = perms.shape
     seg_groups = [g for g in groups for _ in range(n_repeats)]
     seg_perms = [perms[r] for _ in groups for r in range(n_repeats)]
@@ -192,8 +206,8 @@ def permuted_scores(
         X_eval,
         feature_axis,
         (seg_groups, seg_perms),
-        block_shape=block_shape,
-        replacements=replacements,
+        block_shape=permuted.block_shape,
+        replacements=permuted.replacements,
         respond=respond,
         respond_pieces=respond_pieces,
     )
@@ -202,7 +216,7 @@ def permuted_scores(
     return collect.scores
 
 
-def _evaluated_input(X, rows, feature_axis, options, respond_pieces):
+def _evaluated_input(permuted, options, respond_pieces):
     """X's evaluated rows as blocks are stacked from them.
 
     Returns ``(X_eval, feature_axis, row_nbytes, block_rows)``: numpy X_eval
@@ -210,6 +224,7 @@ def _evaluated_input(X, rows, feature_axis, options, respond_pieces):
     bytes one row of a block takes (responses included) and the preferred rows
     per block. A fast path answers without stacking: X's rows are not taken.
     """
+    X, rows, feature_axis = permuted.X, permuted.rows, permuted.feature_axis
     if respond_pieces is not None:
         row_nbytes = respond_pieces.row_nbytes + options.response_nbytes
         return None, feature_axis, row_nbytes, respond_pieces.block_rows

@@ -17,7 +17,7 @@ from sklearn.base import clone
 from sklearn.utils import Bunch
 
 from ._compat import _safe_indexing
-from ._engine import BlockOptions, draw_permutations, permuted_scores
+from ._engine import BlockOptions, PermutedInput, draw_permutations, permuted_scores
 from ._fast_paths import FastPathRequest, find_fast_path
 from ._groups import FeatureLayout
 from ._keras import KerasResponder
@@ -63,23 +63,6 @@ class ImportanceOptions:
     inference: str = "auto"
     n_jobs: Any = None
     row_level: bool = False
-
-
-@dataclass(frozen=True)
-class _Permuted:
-    """What is permuted: X seen flat and the copies the engine makes of it.
-
-    ``block_shape``: the trailing shape blocks are viewed as (X of more than
-    two axes), or None. ``rows``: the evaluated rows (None: all, in order).
-    ``replacements``: a sampler's values (None: plain row permutations).
-    """
-
-    X_flat: Any
-    block_shape: Any
-    groups: list
-    rows: Any
-    perms: np.ndarray
-    replacements: Any
 
 
 def compute_importances(
@@ -143,22 +126,18 @@ def compute_importances(
     scores = permuted_scores(
         _block_responder(responder, methods),
         segments if rows_acc is None else rows_acc,
-        permuted.X_flat,
-        permuted.groups,
-        permuted.perms,
-        rows=rows,
-        block_shape=permuted.block_shape,
-        options=_block_options(responder, methods, permuted.X_flat, segments, options),
+        permuted,
+        options=_block_options(responder, methods, permuted.X, segments, options),
         respond_pieces=_fast_path(options, responder, methods, segments, permuted),
         progress=progress,
-        replacements=permuted.replacements,
     )
     results, baseline, several = _results(scorers, baseline, scores, permuted, rows_acc)
     return results, baseline, scorers, multimetric or several
 
 
 def _what_is_permuted(X, layout, options, X_train):
-    """X seen flat, its groups, the rows and permutations, the replacements.
+    """The engine's input: X seen flat, its groups, rows, permutations and
+    replacements (a :class:`~skimportance._engine.PermutedInput`).
 
     The engine permutes flat columns: X of any number of axes is seen as
     (n_samples, product of the other axes), and blocks are reshaped back.
@@ -175,7 +154,7 @@ def _what_is_permuted(X, layout, options, X_train):
     replacements = _replacements(
         options.method, X_flat, X_train, rows, groups, perms, options.random_seed
     )
-    return _Permuted(X_flat, block_shape, groups, rows, perms, replacements)
+    return PermutedInput(X_flat, groups, perms, rows, replacements, block_shape)
 
 
 def _replacements(method, X_flat, X_train, rows, groups, perms, seed):
@@ -231,7 +210,7 @@ def _fast_path(options, responder, methods, segments, permuted):
         return None
     request = FastPathRequest(
         responder,
-        permuted.X_flat,
+        permuted.X,
         permuted.rows,
         permuted.groups,
         methods,

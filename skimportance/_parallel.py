@@ -157,11 +157,7 @@ def fit_and_measure(
         with quiet_training(verbose), training_seed(train_seed):
             estimator.fit(X_train, y_train, **fit_params)
     X_test, y_test, sw_test, rows = _evaluated_part(test, max_samples, perm_seed)
-    responder = None
-    if scoring is None or (isinstance(scoring, str) and scoring == "neg_log_loss"):
-        responder = make_responder(estimator, batch_size)
-    if scoring is None:
-        scoring = _default_scoring(responder)
+    scoring, responder = _split_scoring(estimator, scoring, batch_size)
     results, baseline, scorers, _ = compute_importances(
         estimator,
         X_test,
@@ -192,6 +188,17 @@ def fit_and_measure(
         row_importances=results[name].get("row_importances"),
         row_weights=None if sw_test is None else np.asarray(sw_test, dtype=float),
     )
+
+
+def _split_scoring(estimator, scoring, batch_size):
+    """``(scoring, responder)``: the default scoring resolved from the fitted
+    estimator; the responder (None unless needed) labels a log loss."""
+    responder = None
+    if scoring is None or (isinstance(scoring, str) and scoring == "neg_log_loss"):
+        responder = make_responder(estimator, batch_size)
+    if scoring is None:
+        scoring = _default_scoring(responder)
+    return scoring, responder
 
 
 def _evaluated_part(test, max_samples, perm_seed):
