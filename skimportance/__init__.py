@@ -31,9 +31,14 @@ The selector (``KerasImportanceSelector.fit`` in named steps):
 
 The function and its engine:
 
-* ``_permutation_importance``: ``permutation_importance`` and
-  ``compute_importances`` (shared with the selector).
-* ``_permutation``: the engine: permutations, stacking, chunking, executors.
+* ``_permutation_importance``: the public ``permutation_importance``.
+* ``_measure``: ``compute_importances`` in named steps (shared by the function
+  and the selector), with ``ImportanceOptions``, the settings that travel
+  together.
+* ``_engine``: the engine: permutations, segments, scoring every block
+  (knows nothing about estimators); ``_blocks``: stacking permuted copies
+  into blocks within the memory budget; ``_executors``: running the blocks
+  (in order, pipelined, overlapped, in threads).
 * ``_groups``: what is permuted together (axes, groups, clusters).
 * ``_responses``: an estimator as a "responses for this block" function.
 * ``_fast_paths``: the ordered fast-path candidates; ``_first_layer``,

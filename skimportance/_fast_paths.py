@@ -1,6 +1,6 @@
 """The fast paths: ways to answer permuted segments without stacking copies of X.
 
-The engine (:func:`skimportance._permutation.permuted_scores`) scores
+The engine (:func:`skimportance._engine.permuted_scores`) scores
 (group, repeat) segments. By default it stacks permuted copies of X and asks
 the responder for their responses. A fast path instead answers for *pieces*
 of segments directly, from work done once on the unpermuted rows; it follows

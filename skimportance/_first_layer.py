@@ -237,7 +237,7 @@ class FirstLayerUpdater:
     """Responses of permuted segments through first-layer updates.
 
     Called by the engine in place of stacking permuted copies of X; see
-    :func:`skimportance._permutation.permuted_scores`.
+    :func:`skimportance._engine.permuted_scores`.
     """
 
     def __init__(self, responder, compiled, X_eval, methods, max_group=1):

@@ -25,7 +25,7 @@ from sklearn.utils import Bunch
 from sklearn.utils.random import sample_without_replacement
 
 from ._compat import _safe_indexing
-from ._permutation_importance import compute_importances
+from ._measure import ImportanceOptions, compute_importances
 from ._progress import quiet_training
 from ._responses import make_responder
 from ._scorers import default_scoring as _default_scoring
@@ -156,38 +156,25 @@ def fit_and_measure(
         X_train, y_train, fit_params = train
         with quiet_training(verbose), training_seed(train_seed):
             estimator.fit(X_train, y_train, **fit_params)
-    X_test, y_test, sw_test = test
-    n_test = X_test.shape[0]
-    rows = np.arange(n_test)
-    if max_samples < n_test:  # the baseline is scored on the same rows
-        rows = np.sort(
-            sample_without_replacement(n_test, max_samples, random_state=perm_seed)
-        )
-        X_test = _safe_indexing(X_test, rows, axis=0)
-        y_test = _safe_indexing(y_test, rows, axis=0)
-        if sw_test is not None:
-            sw_test = _safe_indexing(sw_test, rows, axis=0)
-    responder = None
-    if scoring is None or (isinstance(scoring, str) and scoring == "neg_log_loss"):
-        responder = make_responder(estimator, batch_size)
-    if scoring is None:
-        scoring = _default_scoring(responder)
+    X_test, y_test, sw_test, rows = _evaluated_part(test, max_samples, perm_seed)
+    scoring, responder = _split_scoring(estimator, scoring, batch_size)
     results, baseline, scorers, _ = compute_importances(
         estimator,
         X_test,
         y_test,
         scoring=_labelled_scorer(scoring, responder, labels),
-        n_repeats=n_repeats,
-        n_jobs=n_jobs,
-        random_seed=int(perm_seed),
         sample_weight=sw_test,
-        max_samples=None,
-        batch_size=batch_size,
         layout=layout,
-        inference=inference,
+        options=ImportanceOptions(
+            n_repeats=n_repeats,
+            random_seed=int(perm_seed),
+            method=method,
+            batch_size=batch_size,
+            inference=inference,
+            n_jobs=n_jobs,
+            row_level=True,
+        ),
         progress=progress,
-        row_level=True,
-        method=method,
         X_train=None if X_train is None else _flat(X_train),
     )
     (name,) = results
@@ -201,6 +188,38 @@ def fit_and_measure(
         row_importances=results[name].get("row_importances"),
         row_weights=None if sw_test is None else np.asarray(sw_test, dtype=float),
     )
+
+
+def _split_scoring(estimator, scoring, batch_size):
+    """``(scoring, responder)``: the default scoring resolved from the fitted
+    estimator; the responder (None unless needed) labels a log loss."""
+    responder = None
+    if scoring is None or (isinstance(scoring, str) and scoring == "neg_log_loss"):
+        responder = make_responder(estimator, batch_size)
+    if scoring is None:
+        scoring = _default_scoring(responder)
+    return scoring, responder
+
+
+def _evaluated_part(test, max_samples, perm_seed):
+    """The held-out part's evaluated rows: ``(X, y, sample_weight, rows)``.
+
+    When ``max_samples`` is below the held-out rows, a sorted draw of them
+    (seeded by ``perm_seed``): the baseline is scored on the same rows as
+    every permuted copy.
+    """
+    X_test, y_test, sw_test = test
+    n_test = X_test.shape[0]
+    rows = np.arange(n_test)
+    if max_samples < n_test:
+        rows = np.sort(
+            sample_without_replacement(n_test, max_samples, random_state=perm_seed)
+        )
+        X_test = _safe_indexing(X_test, rows, axis=0)
+        y_test = _safe_indexing(y_test, rows, axis=0)
+        if sw_test is not None:
+            sw_test = _safe_indexing(sw_test, rows, axis=0)
+    return X_test, y_test, sw_test, rows
 
 
 def _flat(X):

@@ -4,188 +4,15 @@ import numbers
 from numbers import Integral
 
 import numpy as np
-from sklearn import get_config
-from sklearn.base import clone
 from sklearn.metrics import get_scorer_names
-from sklearn.utils import Bunch, check_array, check_random_state
+from sklearn.utils import check_array, check_random_state
 
-from ._compat import HasMethods, StrOptions, _safe_indexing, validate_params
-from ._fast_paths import FastPathRequest, find_fast_path
+from ._compat import HasMethods, StrOptions, validate_params
 from ._groups import FeatureLayout
-from ._keras import KerasResponder
-from ._keras_model import as_fitted_estimator
+from ._measure import ImportanceOptions, compute_importances
 from ._params import SHARED_CONSTRAINTS, fill_doc
-from ._permutation import BlockOptions, draw_permutations, permuted_scores
-from ._responses import block_rows, make_responder, response_nbytes
-from ._row_losses import row_accumulator
-from ._samplers import flat_numeric, is_permutation, resolve_method
-from ._scorers import resolve_scoring
-from ._segment_scorer import SegmentScorer
 
 __all__ = ["permutation_importance"]
-
-
-def _importances_bunch(baseline, permuted):
-    importances = baseline - permuted
-    return Bunch(
-        importances_mean=np.mean(importances, axis=1),
-        importances_std=np.std(importances, axis=1),
-        importances=importances,
-    )
-
-
-def _replacements(method, X_flat, X_train, rows, groups, perms, seed):
-    """The sampler's replacement values (None: plain row permutations)."""
-    sampler = resolve_method(method)
-    if is_permutation(sampler):
-        return None
-    X_eval = X_flat if rows is None else _safe_indexing(X_flat, rows, axis=0)
-    X_eval = flat_numeric(X_eval)
-    sampler = clone(sampler)
-    if X_train is None:  # no training rows: cross-fitted on the evaluated rows
-        return sampler.cross_fit(X_eval, groups, perms, seed)
-    X_train = flat_numeric(X_train, "the training rows")
-    return sampler.fit(X_train, groups).replacements(X_eval, perms, seed)
-
-
-def compute_importances(
-    estimator,
-    X,
-    y,
-    *,
-    scoring=None,
-    n_repeats=5,
-    n_jobs=None,
-    random_seed=0,
-    sample_weight=None,
-    max_samples=None,
-    batch_size=None,
-    layout=None,
-    inference="auto",
-    progress=None,
-    row_level=False,
-    method="permutation",
-    X_train=None,
-):
-    """Permutation importance on validated input; shared by the selector.
-
-    Returns ``(results, baseline, scorers, multimetric)`` where ``results`` is a
-    dict name -> Bunch and ``baseline`` a dict name -> score.
-
-    ``row_level=True`` (one scorer that is a mean over rows, all rows
-    evaluated) adds ``row_importances`` to the Bunch: each row's drop in score
-    averaged over repeats, shape (n_groups, n_samples); see ``_row_losses``.
-
-    ``method`` (see :mod:`skimportance._samplers`) chooses what replaces a
-    measured input; a sampler other than row permutations is fitted on
-    ``X_train`` (the split's training rows) or, when it is None, cross-fitted
-    on the evaluated rows.
-    """
-    estimator = as_fitted_estimator(estimator, y)  # a raw keras.Model
-    n_samples = X.shape[0]
-    if max_samples is None:
-        max_samples = n_samples
-    if layout is None:
-        layout = FeatureLayout(X)
-    # the engine permutes flat columns: X of any number of axes is seen as
-    # (n_samples, product of the other axes), and blocks are reshaped back
-    X_flat, block_shape = X, None
-    if not hasattr(X, "iloc") and X.ndim > 2:
-        X_flat, block_shape = X.reshape(X.shape[0], -1), X.shape[1:]
-    groups = layout.flat_groups()
-
-    scorers, multimetric = resolve_scoring(estimator, scoring)
-    responder = make_responder(
-        estimator, batch_size=batch_size, fast=inference != "predict"
-    )
-
-    rows, perms = draw_permutations(random_seed, n_samples, n_repeats, max_samples)
-    y_eval = y if rows is None or y is None else _safe_indexing(y, rows, axis=0)
-    sw_eval = (
-        sample_weight
-        if rows is None or sample_weight is None
-        else _safe_indexing(sample_weight, rows, axis=0)
-    )
-    replacements = _replacements(
-        method, X_flat, X_train, rows, groups, perms, random_seed
-    )
-    segments = SegmentScorer(scorers, responder, y_eval, sw_eval)
-    baseline = segments.baseline(X, y, sample_weight)
-    methods = tuple(sorted(segments.methods))
-
-    trusted = isinstance(responder, KerasResponder)
-
-    def respond(block):
-        if not methods:
-            return {}
-        if trusted:  # blocks hold copies of rows validated by the baseline
-            return responder(block, methods, trusted=True)
-        return responder(block, methods)
-
-    updater = None
-    if inference == "auto":
-        request = FastPathRequest(
-            responder,
-            X_flat,
-            rows,
-            groups,
-            methods,
-            segments.needs_rows,
-            block_shape,
-            replaces=replacements is not None,
-        )
-        updater = find_fast_path(request)
-
-    rows_acc = None
-    if row_level and rows is None:
-        rows_acc = row_accumulator(
-            scorers,
-            responder,
-            methods,
-            X,
-            y,
-            sample_weight,
-            baseline,
-            len(groups),
-            n_repeats,
-        )
-    scores = permuted_scores(
-        respond,
-        segments if rows_acc is None else rows_acc,
-        X_flat,
-        groups,
-        perms,
-        rows=rows,
-        block_shape=block_shape,
-        options=BlockOptions(
-            working_memory=get_config()["working_memory"],
-            splittable=not segments.needs_rows,
-            n_jobs=n_jobs,
-            block_dtype=responder.block_dtype,
-            response_nbytes=response_nbytes(responder, methods),
-            block_rows=block_rows(responder, X_flat),
-        ),
-        respond_pieces=updater,
-        progress=progress,
-        replacements=replacements,
-    )
-    results = {}
-    for name in scorers:
-        base = baseline[name]
-        if isinstance(base, dict):  # a callable returning several scores
-            for key in base:
-                permuted_key = np.array(
-                    [s[name][key] for s in scores], dtype=float
-                ).reshape(len(groups), n_repeats)
-                results[key] = _importances_bunch(base[key], permuted_key)
-            baseline = {**baseline, **base}
-            multimetric = True
-            continue
-        permuted = np.array([s[name] for s in scores], dtype=float)
-        results[name] = _importances_bunch(base, permuted.reshape(len(groups), -1))
-        if rows_acc is not None:
-            results[name]["row_importances"] = rows_acc.row_importances()
-    return results, baseline, scorers, multimetric
 
 
 @validate_params(
@@ -320,15 +147,17 @@ def permutation_importance(
         X,
         y,
         scoring=scoring,
-        n_repeats=n_repeats,
-        n_jobs=n_jobs,
-        random_seed=random_seed,
         sample_weight=sample_weight,
-        max_samples=max_samples,
-        batch_size=batch_size,
         layout=layout,
-        inference=inference,
-        method=method,
+        options=ImportanceOptions(
+            n_repeats=n_repeats,
+            random_seed=random_seed,
+            max_samples=max_samples,
+            method=method,
+            batch_size=batch_size,
+            inference=inference,
+            n_jobs=n_jobs,
+        ),
     )
     if feature_groups is not None:
         for bunch in results.values():

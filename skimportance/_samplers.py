@@ -1,6 +1,6 @@
 """Samplers: the values that replace a measured input (``method=``).
 
-The engine (:mod:`skimportance._permutation`) scores a model on copies of the
+The engine (:mod:`skimportance._engine`) scores a model on copies of the
 evaluated rows in which one group of columns is replaced. *What* replaces them
 is a sampler's business:
 

@@ -16,7 +16,7 @@ from skimportance import (
     PermutationSampler,
     permutation_importance,
 )
-from skimportance._permutation import draw_permutations
+from skimportance._engine import draw_permutations
 from skimportance._ridge import RidgeAll
 
 from ._checks import check_fast_path_equals_plain

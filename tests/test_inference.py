@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 
 from skimportance import KerasImportanceSelector, rfe_importance
 from skimportance._inference import adjust_pvalues, row_level_test
-from skimportance._permutation_importance import compute_importances
+from skimportance._measure import ImportanceOptions, compute_importances
 
 
 def _logistic(seed, n=600, coefs=(1.0, 0.25), n_inputs=10):
@@ -42,9 +42,11 @@ def test_row_importances_average_to_the_scorer_drop(scoring):
         est = Ridge().fit(X, y)
     else:
         est = LogisticRegression().fit(X, y)
-    common = dict(scoring=scoring, n_repeats=3, random_seed=4, sample_weight=w)
-    plain = compute_importances(est, X, y, **common)[0]["score"]
-    rows = compute_importances(est, X, y, row_level=True, **common)[0]["score"]
+    common = dict(scoring=scoring, sample_weight=w)
+    options = ImportanceOptions(n_repeats=3, random_seed=4)
+    plain = compute_importances(est, X, y, options=options, **common)[0]["score"]
+    options = ImportanceOptions(n_repeats=3, random_seed=4, row_level=True)
+    rows = compute_importances(est, X, y, options=options, **common)[0]["score"]
     assert rows.row_importances.shape == (10, 300)
     np.testing.assert_allclose(rows.importances, plain.importances, atol=1e-12)
     np.testing.assert_allclose(
@@ -57,7 +59,8 @@ def test_row_importances_average_to_the_scorer_drop(scoring):
 def test_scorers_that_are_not_row_means_have_no_row_importances():
     X, y = _logistic(0, n=200)
     est = LogisticRegression().fit(X, y)
-    result = compute_importances(est, X, y, scoring="roc_auc", row_level=True)[0]
+    options = ImportanceOptions(row_level=True)
+    result = compute_importances(est, X, y, scoring="roc_auc", options=options)[0]
     assert "row_importances" not in result["score"]
 
 

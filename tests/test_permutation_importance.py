@@ -252,7 +252,7 @@ def test_keras_at_end_of_pipeline(clf_data):
 
 
 def test_fast_path_equals_public_methods(scikeras_multiclass, multiclass_data):
-    from skimportance._permutation_importance import compute_importances
+    from skimportance._measure import ImportanceOptions, compute_importances
 
     X, y = multiclass_data
     results = [
@@ -261,9 +261,7 @@ def test_fast_path_equals_public_methods(scikeras_multiclass, multiclass_data):
             X,
             y,
             scoring=["neg_log_loss", "accuracy"],
-            n_repeats=2,
-            random_seed=5,
-            inference=inference,
+            options=ImportanceOptions(n_repeats=2, random_seed=5, inference=inference),
         )[0]
         for inference in ("auto", "predict")
     ]
@@ -332,7 +330,7 @@ def test_chunking_and_parallel_do_not_change_results(logreg, clf_data):
 
 def test_reused_buffers_give_the_exact_permuted_blocks():
     """Blocks rebuilt in place equal blocks built from scratch, cell for cell."""
-    from skimportance._permutation import _Buffer, _build_block_array
+    from skimportance._blocks import BlockBuffer, build_block_array
 
     rng = np.random.RandomState(0)
     X = rng.normal(size=(7, 4, 3)).astype(np.float32)  # 3-D, features on axis 1
@@ -340,11 +338,11 @@ def test_reused_buffers_give_the_exact_permuted_blocks():
     groups = [[0], [2, 3], [1], [3], [0, 1, 2]]
     seg_groups = [g for g in groups for _ in perms]
     seg_perms = [p for _ in groups for p in perms]
-    buf = _Buffer()
+    buf = BlockBuffer()
     tasks = [[(s, 0, 7) for s in range(i, min(i + 4, 15))] for i in range(0, 15, 4)]
     for pieces in tasks + tasks[::-1]:
-        got = _build_block_array(X, pieces, seg_groups, seg_perms, 1, buf).copy()
-        fresh = _build_block_array(X, pieces, seg_groups, seg_perms, 1)
+        got = build_block_array(X, pieces, seg_groups, seg_perms, 1, buf).copy()
+        fresh = build_block_array(X, pieces, seg_groups, seg_perms, 1)
         np.testing.assert_array_equal(got, fresh)
         for k, (s, _, _) in enumerate(pieces):
             expected = X.copy()
