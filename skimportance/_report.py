@@ -7,7 +7,6 @@ public attributes. Rows are the measured units: features, or groups when the
 selector was given ``feature_groups``.
 """
 
-
 import numpy as np
 
 __all__ = [
@@ -84,7 +83,7 @@ def _p_text(label, p):
 
 
 def _passed_text(label, p, alpha):
-    """"p=0.003 < 0.05", or "adjusted p <0.0001" when it is tiny."""
+    """ "p=0.003 < 0.05", or "adjusted p <0.0001" when it is tiny."""
     text = _p_text(label, p)
     return text if "<" in text else f"{text} < {alpha:g}"
 
