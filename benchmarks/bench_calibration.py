@@ -39,6 +39,8 @@ from scipy import stats  # noqa: E402
 from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
+from _stats import wilson  # noqa: E402
+
 from skimportance import KerasImportanceSelector  # noqa: E402
 from skimportance._inference import adjust_pvalues, split_level_test  # noqa: E402
 
@@ -144,15 +146,6 @@ def measure(model, seed, mode):
         )[0]
     assert selector.test_ == "row", selector.test_
     return selector.group_importances_, pvalues, seconds
-
-
-def wilson(k, n, z=1.96):
-    if n == 0:
-        return float("nan"), float("nan")
-    p = k / n
-    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def rate(k, n):

@@ -38,24 +38,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from scipy.stats import norm  # noqa: E402
+from _stats import wilson  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.neural_network import MLPRegressor  # noqa: E402
 
 from skimportance import KerasImportanceSelector, permutation_importance  # noqa: E402
 
 METHODS = ("permutation", "conditional")
-
-
-def wilson(k, n, level=0.95):
-    """Wilson score interval of a binomial proportion k/n."""
-    if n == 0:
-        return float("nan"), float("nan")
-    z = norm.ppf(0.5 + level / 2)
-    p = k / n
-    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def rate(k, n):
