@@ -35,11 +35,10 @@ import warnings
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
+from _stats import wilson  # noqa: E402
 from scipy import stats  # noqa: E402
 from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
-
-from _stats import wilson  # noqa: E402
 
 from skimportance import KerasImportanceSelector  # noqa: E402
 from skimportance._inference import adjust_pvalues, split_level_test  # noqa: E402
