@@ -41,7 +41,7 @@ from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
 from skimportance import KerasImportanceSelector  # noqa: E402
-from skimportance._inference import adjust_pvalues, split_level_test  # noqa: E402
+from skimportance._selector.significance import adjust_pvalues, split_level_test  # noqa: E402
 
 ALPHA = 0.05
 N_ROWS = 600

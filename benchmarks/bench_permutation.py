@@ -518,7 +518,7 @@ def _style_estimators(args, X_train, y_train, tmpdir):
             "frame",
         )
     )
-    from skimportance._keras import SavedKerasModel
+    from skimportance._keras.responder import SavedKerasModel
 
     path = os.path.join(tmpdir, "network.keras")
     seq.model_.save(path)

@@ -83,12 +83,12 @@ Where new code goes:
 
 import sys
 
-from ._conditional import ConditionalSampler
-from ._groups import groups_from_column_transformer
-from ._permutation_importance import permutation_importance
-from ._samplers import BaseSampler, PermutationSampler
-from ._selector import KerasImportanceSelector
-from ._threshold import rfe_importance
+from ._engine.groups import groups_from_column_transformer
+from ._importance.permutation_importance import permutation_importance
+from ._methods.base import BaseSampler, PermutationSampler
+from ._methods.conditional import ConditionalSampler
+from ._selector.estimator import KerasImportanceSelector
+from ._selector.rules import rfe_importance
 
 if "eli5.sklearn.explain_weights" in sys.modules:  # eli5 already imported
     from . import eli5  # noqa: F401 - registers the selector with eli5

@@ -28,7 +28,7 @@ def _demo(args):
     _quiet_tensorflow()
     import keras
 
-    from ._demo import demo_data, demo_selector
+    from ._reporting.demo import demo_data, demo_selector
 
     keras.utils.set_random_seed(args.random_state)
     X, y = demo_data()
@@ -55,7 +55,12 @@ def _demo(args):
 def _report_results(selector, out, data=None):
     """Print the ranked table, the rule in force and the kept inputs; write
     CSV, JSON and the chart to ``out``."""
-    from ._report import format_table, importance_table, interval_level, rule_text
+    from ._reporting.table import (
+        format_table,
+        importance_table,
+        interval_level,
+        rule_text,
+    )
 
     rows = importance_table(selector)
     scoring = selector.scoring_ if isinstance(selector.scoring_, str) else "score"
@@ -73,7 +78,7 @@ def _report_results(selector, out, data=None):
 def _write_outputs(selector, rows, out):
     if not out:
         return
-    from ._report import summary, write_csv
+    from ._reporting.table import summary, write_csv
 
     os.makedirs(out, exist_ok=True)
     write_csv(rows, os.path.join(out, "importances.csv"))
@@ -142,9 +147,9 @@ def _run(args):
     _quiet_tensorflow()
     import numpy as np
 
-    from ._keras_layers import model_n_classes, output_activation
-    from ._keras_model import FittedKerasModel
-    from ._selector import KerasImportanceSelector
+    from ._keras.fitted_model import FittedKerasModel
+    from ._keras.layers import model_n_classes, output_activation
+    from ._selector.estimator import KerasImportanceSelector
 
     X, y = _read_csv(args.data, args.target)
     model = _load_model(args.model)

@@ -46,8 +46,8 @@ def register():
     )
     from eli5.sklearn.explain_weights import register as eli5_register
 
-    from ._estimators import estimator_type
-    from ._selector import KerasImportanceSelector
+    from ._selector.estimator import KerasImportanceSelector
+    from ._utils.estimators import estimator_type
 
     @eli5_register(KerasImportanceSelector)
     def explain_selector(

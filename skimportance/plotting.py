@@ -146,7 +146,7 @@ class PermutationImportanceDisplay:
         display : PermutationImportanceDisplay
         """
         if X is not None:
-            from ._permutation_importance import permutation_importance
+            from ._importance.permutation_importance import permutation_importance
 
             if y is None:
                 raise ValueError("from_estimator with X needs y too.")
@@ -343,7 +343,7 @@ def _selector_params(selector):
     names, kept features, threshold, scoring and intervals."""
     from sklearn.utils.validation import check_is_fitted
 
-    from ._report import importance_intervals, interval_level
+    from ._reporting.table import importance_intervals, interval_level
 
     check_is_fitted(selector, "feature_importances_")
     values = np.asarray(selector.importances_)

@@ -35,9 +35,9 @@ import copy
 import numpy as np
 from sklearn.utils import ClassifierTags, RegressorTags
 
-from ._keras import _has_softmax_output
-from ._keras_layers import check_numeric, model_n_classes, output_activation
-from ._keras_model import FittedKerasModel, KerasModelResponses
+from ._keras.fitted_model import FittedKerasModel, KerasModelResponses
+from ._keras.layers import check_numeric, model_n_classes, output_activation
+from ._keras.responder import _has_softmax_output
 
 __all__ = [
     "FittedKerasModel",

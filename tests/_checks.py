@@ -1,4 +1,4 @@
-"""Reusable checks for the fast paths (see skimportance._fast_paths).
+"""Reusable checks for the fast paths (see skimportance._fast_paths.registry).
 
 Every fast path's tests call :func:`check_fast_path_equals_plain`: on a given
 estimator and data, the path is used, and its importances equal those of the

@@ -19,9 +19,9 @@ import pytest
 from sklearn.inspection import permutation_importance as sk_permutation_importance
 
 from skimportance import KerasImportanceSelector, permutation_importance
-from skimportance._backend import to_numpy
-from skimportance._first_layer import first_layer_updater
-from skimportance._keras import KerasResponder, SavedKerasModel
+from skimportance._fast_paths.first_layer import first_layer_updater
+from skimportance._keras.backend import to_numpy
+from skimportance._keras.responder import KerasResponder, SavedKerasModel
 from skimportance.wrappers import SKLearnClassifier
 
 from .conftest import dense_model

@@ -16,8 +16,8 @@ from skimportance import (
     PermutationSampler,
     permutation_importance,
 )
-from skimportance._engine import draw_permutations
-from skimportance._ridge import RidgeAll
+from skimportance._engine.core import draw_permutations
+from skimportance._methods.ridge import RidgeAll
 
 from ._checks import check_fast_path_equals_plain
 from .conftest import keras_reg_model
@@ -68,8 +68,8 @@ def test_conditional_equals_the_slow_definition():
 
 
 def test_a_split_fits_the_conditional_models_on_its_training_rows():
-    from skimportance._groups import FeatureLayout
-    from skimportance._parallel import fit_and_measure
+    from skimportance._engine.groups import FeatureLayout
+    from skimportance._selector.split_task import fit_and_measure
 
     X, y = _correlated(n=300)
     train, test = slice(0, 200), slice(200, 300)
@@ -237,7 +237,7 @@ def test_first_layer_updates_equal_stacked_path(keras_reg, reg_data, groups):
 
 @pytest.mark.backend
 def test_first_layer_updates_through_normalization(clf_data):
-    from skimportance._keras import SavedKerasModel
+    from skimportance._keras.responder import SavedKerasModel
 
     X, y = clf_data
     inp = keras.Input((X.shape[1],))

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from skimportance import KerasImportanceSelector, permutation_importance
-from skimportance._first_layer import first_layer_updater, split_model
-from skimportance._keras import KerasResponder, SavedKerasModel
+from skimportance._fast_paths.first_layer import first_layer_updater, split_model
+from skimportance._keras.responder import KerasResponder, SavedKerasModel
 
 from ._checks import check_fast_path_equals_plain
 

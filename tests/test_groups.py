@@ -15,8 +15,8 @@ from skimportance import (
     groups_from_column_transformer,
     permutation_importance,
 )
-from skimportance._engine import draw_permutations
-from skimportance._groups import correlated_groups
+from skimportance._engine.core import draw_permutations
+from skimportance._engine.groups import correlated_groups
 
 
 def sequences(n=480, steps=8, channels=4, seed=0):

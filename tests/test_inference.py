@@ -9,8 +9,8 @@ from sklearn.feature_selection import RFE
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from skimportance import KerasImportanceSelector, rfe_importance
-from skimportance._inference import adjust_pvalues, row_level_test
-from skimportance._measure import ImportanceOptions, compute_importances
+from skimportance._importance.compute import ImportanceOptions, compute_importances
+from skimportance._selector.significance import adjust_pvalues, row_level_test
 
 
 def _logistic(seed, n=600, coefs=(1.0, 0.25), n_inputs=10):

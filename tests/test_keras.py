@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from skimportance._keras import (
+from skimportance._keras.responder import (
     MAX_BATCH,
     MIN_BATCH,
     KerasResponder,

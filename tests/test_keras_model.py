@@ -14,7 +14,7 @@ from sklearn.inspection import permutation_importance as sklearn_importance
 from sklearn.metrics import log_loss, r2_score
 
 from skimportance import KerasImportanceSelector, permutation_importance
-from skimportance._responses import make_responder
+from skimportance._importance.responders import make_responder
 from skimportance.wrappers import (
     FittedKerasModel,
     KerasModelClassifier,

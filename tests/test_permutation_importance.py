@@ -12,8 +12,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skimportance import permutation_importance
-from skimportance._keras import KerasResponder
-from skimportance._responses import PipelineResponder, make_responder
+from skimportance._importance.responders import PipelineResponder, make_responder
+from skimportance._keras.responder import KerasResponder
 
 RTOL = 1e-9
 
@@ -252,7 +252,7 @@ def test_keras_at_end_of_pipeline(clf_data):
 
 
 def test_fast_path_equals_public_methods(scikeras_multiclass, multiclass_data):
-    from skimportance._measure import ImportanceOptions, compute_importances
+    from skimportance._importance.compute import ImportanceOptions, compute_importances
 
     X, y = multiclass_data
     results = [
@@ -330,7 +330,7 @@ def test_chunking_and_parallel_do_not_change_results(logreg, clf_data):
 
 def test_reused_buffers_give_the_exact_permuted_blocks():
     """Blocks rebuilt in place equal blocks built from scratch, cell for cell."""
-    from skimportance._blocks import BlockBuffer, build_block_array
+    from skimportance._engine.blocks import BlockBuffer, build_block_array
 
     rng = np.random.RandomState(0)
     X = rng.normal(size=(7, 4, 3)).astype(np.float32)  # 3-D, features on axis 1
@@ -389,8 +389,8 @@ def test_vectorised_scorers_are_checked_against_sklearn():
     """The vectorised metrics reproduce sklearn's on stacked segments."""
     from sklearn.metrics import get_scorer
 
-    from skimportance._responses import EstimatorResponder
-    from skimportance._segment_scorer import SegmentScorer
+    from skimportance._importance.responders import EstimatorResponder
+    from skimportance._scoring.segment_scorer import SegmentScorer
 
     rng = np.random.RandomState(0)
     X, y = make_classification(200, 5, n_classes=3, n_informative=3, random_state=0)
@@ -427,7 +427,7 @@ def test_y_changed_in_place_between_calls_is_seen(clf_data):
 
 
 def test_class_index_cache_compares_y_by_value():
-    from skimportance._metrics import _true_class_index
+    from skimportance._scoring.metrics import _true_class_index
 
     y = np.array([0, 1, 1, 0])
     assert _true_class_index(y)[1].tolist() == [0, 1, 1, 0]

@@ -19,10 +19,10 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from skimportance._fast_paths import FastPathRequest, fast_path_reasons
-from skimportance._keras import SavedKerasModel
-from skimportance._pipeline_prefix import column_blocks
-from skimportance._responses import make_responder
+from skimportance._fast_paths.pipeline_prefix import column_blocks
+from skimportance._fast_paths.registry import FastPathRequest, fast_path_reasons
+from skimportance._importance.responders import make_responder
+from skimportance._keras.responder import SavedKerasModel
 
 from ._checks import check_fast_path_equals_plain
 from .conftest import scikeras_clf_model

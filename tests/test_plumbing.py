@@ -12,9 +12,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skimportance import KerasImportanceSelector
-from skimportance._metrics import segment_metric
-from skimportance._responses import make_responder
-from skimportance._segment_scorer import SegmentScorer
+from skimportance._importance.responders import make_responder
+from skimportance._scoring.metrics import segment_metric
+from skimportance._scoring.segment_scorer import SegmentScorer
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
 from skimportance import KerasImportanceSelector
-from skimportance._report import (
+from skimportance._reporting.table import (
     format_p,
     format_table,
     importance_intervals,

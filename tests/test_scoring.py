@@ -9,9 +9,9 @@ from sklearn.metrics import check_scoring, get_scorer, make_scorer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skimportance._estimators import estimator_type, final_estimator, unfreeze
-from skimportance._metrics import FAST_METRICS, ROW_TERMS, segment_metric
-from skimportance._scorers import resolve_scoring
+from skimportance._scoring.metrics import FAST_METRICS, ROW_TERMS, segment_metric
+from skimportance._scoring.scorers import resolve_scoring
+from skimportance._utils.estimators import estimator_type, final_estimator, unfreeze
 
 
 def _segments(rng, metric, k, n):

@@ -3,7 +3,11 @@
 import numpy as np
 import pytest
 
-from skimportance._threshold import forced_features, resolve_threshold, support_mask
+from skimportance._selector.rules import (
+    forced_features,
+    resolve_threshold,
+    support_mask,
+)
 
 IMPORTANCES = np.array([0.4, -0.1, 0.2, 0.05, 0.0])
 

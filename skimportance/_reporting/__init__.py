@@ -1,0 +1,1 @@
+"""What is shown to people: the importance table, its text and CSV, the built-in demo."""

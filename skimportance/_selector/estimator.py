@@ -1,0 +1,419 @@
+"""KerasImportanceSelector: held-out permutation importance as a selector.
+
+``fit`` runs in named steps: validate the input, route the fit parameters,
+plan the splits (``_splits``), run one task per split (``_parallel``),
+collect the importances and test them (``_selection``), choose the features
+(``_threshold``), refit. Prediction goes to ``estimator_`` (``_delegation``).
+"""
+
+from numbers import Integral, Real
+
+from sklearn.base import BaseEstimator, MetaEstimatorMixin
+from sklearn.feature_selection import SelectorMixin
+from sklearn.metrics import get_scorer_names
+from sklearn.utils import check_random_state, get_tags, metadata_routing
+
+from .._engine.groups import FeatureLayout
+from .._importance.params import SHARED_CONSTRAINTS, fill_doc
+from .._keras.fitted_model import as_fitted_estimator
+from .._methods.base import check_method_input
+from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
+from .delegation import DelegateToEstimatorMixin
+from .fit_input import check_prefit, check_X_y, target_kind
+from .routing import route_fit_params, selector_router
+from .significance import MULTIPLE_TESTING
+from .split_task import limit_tensorflow_threads, refit
+from .splits import SplitPlan, clone_estimator, make_splits, run_split_tasks
+from .support import NDTransformMixin, SelectionMixin
+
+__all__ = ["KerasImportanceSelector", "clone_estimator"]
+
+
+@fill_doc
+class KerasImportanceSelector(
+    DelegateToEstimatorMixin,
+    SelectionMixin,
+    NDTransformMixin,
+    MetaEstimatorMixin,
+    SelectorMixin,
+    BaseEstimator,
+):
+    """Select features by held-out permutation importance of a (Keras) estimator.
+
+    In ``fit``, the estimator is cloned and trained on each training part of a
+    cross-validation split; each fitted copy is measured on its held-out part:
+    every feature is permuted ``n_repeats`` times and the drop in a proper
+    scoring rule (log loss for classifiers, R² for regressors) is its
+    importance. Features whose importance is significantly above zero are kept
+    (or those above a threshold); then, if ``refit``, the estimator is trained
+    on all of X. Works with scikeras ``KerasClassifier``/``KerasRegressor``,
+    ``keras.wrappers.SKLearnClassifier``/``SKLearnRegressor`` (whose
+    ``fit_kwargs`` survive cloning here) and any scikit-learn estimator or
+    Pipeline; Keras models are measured through a fast batched path.
+
+    Parameters
+    ----------
+    estimator : estimator object or keras.Model
+        The model whose use of the features is measured. Must implement
+        ``fit``; any of ``predict``, ``predict_proba``, ``decision_function``
+        serve the scorer. A trained ``keras.Model`` is measured as it is with
+        ``cv="prefit"`` (see :class:`~skimportance.wrappers.FittedKerasModel`);
+        to train fresh copies, pass
+        :func:`skimportance.wrappers.make_trainable(model, epochs=...)
+        <skimportance.wrappers.make_trainable>`.
+    scoring : str or callable, default=None
+        The score whose drop measures importance. ``None`` picks a proper
+        scoring rule: ``"neg_log_loss"`` for classifiers with probabilities
+        (including ``keras.wrappers`` classifiers ending in a softmax), else
+        ``"accuracy"``; ``"r2"`` for regressors. Any scikit-learn scorer name
+        or callable ``scorer(estimator, X, y)`` works, including ``"roc_auc"``
+        and ``"neg_log_loss"`` on scikeras classifiers under scikit-learn >= 1.6.
+    ${n_repeats}
+    cv : int, cross-validation generator, iterable or "prefit", default=3
+        Splits for fitting and measuring: an int gives (Stratified)KFold, an
+        object or iterable is used as given (a group splitter such as
+        ``GroupKFold`` gets the ``groups`` passed to ``fit``). Every row is
+        held out once whatever the number of splits, so the row-level test
+        keeps its power with 3 splits (in ``benchmarks/bench_calibration.py``,
+        power on a weak input within noise of 5 splits), at half the training
+        of 5. ``"prefit"``: ``estimator`` is already fitted (also as
+        :class:`~sklearn.frozen.FrozenEstimator`, or a trained ``keras.Model``)
+        and is measured on the X, y passed to ``fit``, which should be
+        held-out data.
+    threshold : float, str or None, default=None
+        ``None``: keep the features whose importance is significantly greater
+        than zero at level ``alpha`` (one-sided). For scorers that are means
+        over rows (log loss, Brier, accuracy, R², squared and absolute error)
+        the test is **row-level** and cross-fitted: each held-out row's drop in
+        score (averaged over repeats) comes from the network that did not
+        train on it, and the standard error comes from the rows; this is
+        valid with ``cv="prefit"`` too. For other scorers (``roc_auc``,
+        callables) it is Nadeau and Bengio's corrected resampled t-test over
+        the per-split mean importances; with one split no valid test exists
+        and the p-values are NaN (a warning says so). ``test_`` tells which
+        ran. A float, ``"mean"``, ``"median"`` or a scaled string such as
+        ``"1.25*mean"``: keep importances >= that value. Either way a kept
+        feature has a positive mean importance: a feature whose permutation
+        improves the score is never rewarded.
+    alpha : float, default=0.05
+        Significance level for ``threshold=None``, applied to the p-values
+        adjusted by ``multiple_testing``. Confidence intervals have level
+        ``1 - 2 * alpha``: their lower end is the one-sided bound.
+    multiple_testing : {"fdr_bh", "holm", "none"}, default="fdr_bh"
+        Control over all the inputs tested: ``"fdr_bh"``, the false discovery
+        rate (Benjamini-Hochberg: the expected share of unused inputs among
+        the kept ones is at most ``alpha``); ``"holm"``, the family-wise error
+        rate (Holm's step-down: the chance of keeping any unused input);
+        ``"none"``, level ``alpha`` per input (with 8 unused inputs of 10,
+        26-48% of the datasets in ``benchmarks/bench_calibration.py`` kept at
+        least one, and 11-27% of the kept inputs were unused). ``pvalues_``
+        stay raw; ``pvalues_adjusted_`` hold the adjusted ones (as in
+        :class:`~sklearn.feature_selection.SelectFdr` and
+        :class:`~sklearn.feature_selection.SelectFwe`).
+    max_features : int, callable or None, default=None
+        Keep at most this many features (best first). A callable gets X and
+        returns the int.
+    min_features_to_select : int, default=1
+        Keep at least this many of the best features even if fewer pass; an
+        input kept this way is named in a warning with its importance and
+        p-value (it may have a non-positive importance). ``0`` keeps only the
+        inputs that pass, possibly none.
+    refit : bool, default=True
+        Fit ``estimator_`` on all of X after measuring (not with ``cv="prefit"``,
+        where ``estimator_`` is the given estimator itself).
+    random_state : int, RandomState instance or None, default=None
+        Controls the permutations (one seed per split, drawn in ``fit``), the
+        shuffling of an int ``cv`` and, when Keras is imported, training: each
+        split (and the refit) trains after
+        ``keras.utils.set_random_seed(seed of the split)``, so a split trains
+        the same network whatever ran before it and in whichever process it
+        runs, which makes results independent of ``n_jobs``. Python's and
+        NumPy's global random states are restored after each training; Keras'
+        and TensorFlow's global seeds stay set. ``None`` leaves training
+        randomness alone.
+    n_jobs : int or None, default=None
+        Splits (training and measuring) and the refit run in parallel through
+        joblib, honouring an enclosing :func:`joblib.parallel_config`
+        (``backend="loky"`` processes by default, ``"dask"`` for a cluster).
+        ``None`` means 1 unless in such a context; ``-1`` uses all cores.
+        With ``cv="prefit"`` there is one split: blocks of permuted rows are
+        then predicted in parallel threads instead. In a worker process,
+        TensorFlow's thread pools are sized to ``OMP_NUM_THREADS`` (set by
+        joblib and Dask to the worker's share of the cores).
+    max_samples : int or float, default=1.0
+        Held-out rows drawn for each split (all by default); the baseline and
+        every permuted copy are scored on the same rows.
+    ${batch_size}
+    verbose : int, default=0
+        0 is silent, including what training prints (Keras' epoch logs);
+        1 shows a progress bar over splits and permutations on stderr; 2 and
+        more also let the estimator's own training logs through.
+    ${feature_groups}
+        Selection keeps or drops whole groups; a feature is kept if any group
+        holding it is. Per-feature attributes give each feature its group's
+        values (in overlapping groups, those of its most important group);
+        the ``group_*`` attributes hold one value per group.
+    ${feature_axis}
+        ``transform`` drops features along that axis and keeps the others;
+        with ``(1, 2)`` cells are measured only (no rectangular array can drop
+        single cells, so ``transform`` refuses).
+    ${correlation_threshold}
+    ${inference}
+    ${method}
+        The conditional models are fitted on each split's training rows.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        Fitted on all of X (``refit=True``), or the prefit estimator (a
+        trained ``keras.Model`` as a
+        :class:`~skimportance.wrappers.FittedKerasModel`).
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Mean importance over splits and repeats (the drop in score). With
+        ``feature_groups``, each feature's group's importance (its most
+        important group's, when groups overlap).
+    feature_importances_std_ : ndarray of shape (n_features_in_,)
+        Standard deviation of the importances over splits and repeats.
+    feature_importances_ci_ : ndarray of shape (n_features_in_, 2)
+        (lower, upper) confidence interval of the importance at level
+        ``1 - 2 * alpha``, from the test in ``test_`` (NaN when none ran).
+    importances_ : ndarray of shape (n_features_in_, n_splits * n_repeats)
+        Every measured importance, split-major.
+    pvalues_ : ndarray of shape (n_features_in_,)
+        One-sided p-values of H0: importance <= 0 (NaN when no valid test
+        exists), not adjusted.
+    pvalues_adjusted_ : ndarray of shape (n_features_in_,)
+        The p-values adjusted by ``multiple_testing`` (over the groups tested).
+    test_ : {"row", "split"} or None
+        The test behind ``pvalues_``: the row-level cross-fitted test, the
+        split-level corrected t-test, or None (no valid test: one split and a
+        scorer that is not a mean over rows).
+    group_importances_ : ndarray of shape (n_groups,)
+        Mean importance of each measured group (each feature without groups).
+    group_importances_std_ : ndarray of shape (n_groups,)
+    group_importances_ci_ : ndarray of shape (n_groups, 2)
+    group_pvalues_ : ndarray of shape (n_groups,)
+    group_pvalues_adjusted_ : ndarray of shape (n_groups,)
+    threshold_ : float
+        The importance threshold in force (0.0 for ``threshold=None``, where
+        the test decides and the positive-importance rule applies); relative
+        thresholds ("mean") refer to ``group_importances_``.
+    scorer_ : callable
+        The scorer used.
+    scoring_ : str or callable
+        The scoring in force (the default's name when ``scoring=None``).
+    baseline_score_ : float
+        Held-out score before any permutation, averaged over splits.
+    baseline_scores_ : ndarray of shape (n_splits,)
+        The baseline score of each split.
+    n_splits_ : int
+        Number of splits measured.
+    n_features_in_ : int
+        Number of features seen in ``fit`` (along ``feature_axis``).
+    group_names_ : list of str
+        Name of each measured group (the feature names without groups).
+    feature_groups_ : list of list of int
+        Feature indices of each measured group.
+    group_support_ : ndarray of bool of shape (n_groups,)
+        Which groups are kept.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when X is a DataFrame with string columns.
+
+    See Also
+    --------
+    permutation_importance : The drop-in function, for one fitted model.
+    sklearn.feature_selection.SelectFromModel : Selection from a model's own
+        importances (absolute values).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skimportance import KerasImportanceSelector
+    >>> X, y = make_classification(n_samples=400, n_features=6, n_informative=2,
+    ...                            n_redundant=0, shuffle=False, random_state=0)
+    >>> selector = KerasImportanceSelector(LogisticRegression(),
+    ...                                    random_state=0).fit(X, y)
+    >>> selector.get_support()
+    array([ True,  True, False, False, False, False])
+    >>> selector.test_
+    'row'
+    >>> selector.transform(X).shape
+    (400, 2)
+    """
+
+    # groups is fit's own parameter, for the splitter: no set_fit_request for it
+    __metadata_request__fit = {"groups": metadata_routing.UNUSED}
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+        "cv": ["cv_object", StrOptions({"prefit"})],
+        "threshold": [Interval(Real, None, None, closed="neither"), str, None],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "multiple_testing": [StrOptions(set(MULTIPLE_TESTING))],
+        "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
+        "min_features_to_select": [Interval(Integral, 0, None, closed="left")],
+        "refit": ["boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+        **SHARED_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        scoring=None,
+        n_repeats=5,
+        cv=3,
+        threshold=None,
+        alpha=0.05,
+        multiple_testing="fdr_bh",
+        max_features=None,
+        min_features_to_select=1,
+        refit=True,
+        random_state=None,
+        n_jobs=None,
+        max_samples=1.0,
+        batch_size=None,
+        verbose=0,
+        feature_groups=None,
+        feature_axis=-1,
+        correlation_threshold=0.8,
+        inference="auto",
+        method="permutation",
+    ):
+        self.estimator = estimator
+        self.scoring = scoring
+        self.n_repeats = n_repeats
+        self.cv = cv
+        self.threshold = threshold
+        self.alpha = alpha
+        self.multiple_testing = multiple_testing
+        self.max_features = max_features
+        self.min_features_to_select = min_features_to_select
+        self.refit = refit
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.max_samples = max_samples
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.feature_groups = feature_groups
+        self.feature_axis = feature_axis
+        self.correlation_threshold = correlation_threshold
+        self.inference = inference
+        self.method = method
+
+    # ------------------------------------------------------------------ tags
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(as_fitted_estimator(self.estimator))
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.input_tags.sparse = False
+        tags.target_tags.required = True
+        return tags
+
+    # ------------------------------------------------------------- routing
+    def get_metadata_routing(self):
+        """Route ``fit`` metadata to the estimator, the scorer and the splitter.
+
+        As in :class:`~sklearn.feature_selection.RFECV`: ``groups`` go to the
+        CV splitter's ``split`` (``GroupKFold`` requests them), other metadata
+        to the estimator's ``fit`` and to a scorer that requests it.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return selector_router(self)
+
+    # ---------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, groups=None, **fit_params):
+        """Measure held-out permutation importance and choose the features.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Training data (with ``cv="prefit"``: held-out data).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a group splitter such as
+            :class:`~sklearn.model_selection.GroupKFold`: passed to
+            ``cv.split``, never to the estimator. With metadata routing
+            enabled, routed to the splitter (and to any other consumer that
+            requests it).
+        **fit_params : dict
+            Passed to the estimator's ``fit`` (split per fold). ``sample_weight``
+            also weights the scorer. A Pipeline takes no ``sample_weight``:
+            pass ``<final step>__sample_weight`` (e.g.
+            ``logisticregression__sample_weight=w``), which then weights the
+            scorer too. With metadata routing enabled, each goes where it is
+            requested (and ``sample_weight`` weights the default scorer).
+
+        Returns
+        -------
+        self : object
+        """
+        limit_tensorflow_threads()
+        X, y, layout = self._validate_fit_input(X, y)
+        est_params, score_params, split_params = route_fit_params(
+            self, fit_params, groups
+        )
+        self._check_selection_rule(X)
+        kind, classes = target_kind(self.estimator, y)
+        plan = self._plan(X, y, kind, split_params)
+        data = (self.estimator, X, y, est_params, score_params.get("sample_weight"))
+        results, estimator_ = run_split_tasks(self, plan, data, layout, classes)
+        self.scoring_ = results[-1].scoring
+        self._collect(results, plan.splits)
+        # validate the selection rule now rather than at transform; a callable
+        # max_features needs X, so its mask is the one computed here
+        self._support_at_fit = self._mask_for(X, warn=True)
+        if plan.refit and not plan.parallel:  # after the selection rule is valid
+            estimator_ = refit(
+                clone_estimator(self.estimator),
+                X,
+                y,
+                est_params,
+                train_seed=plan.train_seeds[-1],
+                verbose=self.verbose,
+            )
+        if estimator_ is not None:
+            self.estimator_ = estimator_
+        return self
+
+    def _validate_fit_input(self, X, y):
+        """Checked (X, y) and the feature layout; sets the input attributes."""
+        X, y = check_X_y(self, X, y)
+        check_method_input(self.method, X)
+        layout = FeatureLayout(
+            X, self.feature_axis, self.feature_groups, self.correlation_threshold
+        )
+        self.x_ndim_ = 2 if hasattr(X, "iloc") else X.ndim
+        self.feature_axis_ = layout.axes
+        if self.x_ndim_ > 2:
+            self.n_features_in_ = layout.n_features
+        self.feature_groups_ = [list(g) for g in layout.groups]
+        self.group_names_ = list(layout.group_names)
+        return X, y, layout
+
+    def _plan(self, X, y, kind, split_params):
+        """The splits, their seeds, and whether they run in parallel."""
+        rng = check_random_state(self.random_state)
+        splits = make_splits(self.cv, self.estimator, X, y, kind, rng, split_params)
+        prefit = None
+        if self.cv == "prefit":
+            check_prefit(self.estimator)
+            prefit = as_fitted_estimator(self.estimator, y)  # a keras.Model
+        return SplitPlan.draw(
+            splits,
+            rng,
+            seeded=self.random_state is not None,
+            prefit=prefit,
+            refit=self.refit,
+            n_jobs=self.n_jobs,
+        )

@@ -1,0 +1,76 @@
+"""The first step of the selector's ``fit``: X and y checked the scikit-learn
+way, the task and classes of y, and a prefit estimator that is fitted."""
+
+import numpy as np
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import get_tags
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
+
+from .._keras.fitted_model import as_fitted_estimator
+from .._utils.estimators import estimator_type
+from .support import is_missing
+
+__all__ = ["check_prefit", "check_X_y", "target_kind"]
+
+
+def check_X_y(selector, X, y):
+    """(X, y) checked; records ``n_features_in_`` and ``feature_names_in_``.
+
+    A DataFrame is passed on as it is; other X become arrays of 2 or more
+    axes, with NaN allowed when the estimator's tags allow it.
+    """
+    if hasattr(X, "iloc"):
+        validate_data(selector, X, reset=True, skip_check_array=True)
+    else:
+        inner = as_fitted_estimator(selector.estimator)
+        allow_nan = get_tags(inner).input_tags.allow_nan
+        X = validate_data(
+            selector,
+            X,
+            reset=True,
+            dtype=None,
+            ensure_all_finite="allow-nan" if allow_nan else True,
+            allow_nd=True,
+        )
+    if X.ndim < 2:
+        raise ValueError(f"X must have at least 2 dimensions; got {X.ndim}.")
+    if y is None:
+        raise ValueError(
+            "KerasImportanceSelector requires y to be passed, but the target y "
+            "is None: importance is a drop in a supervised score."
+        )
+    if not hasattr(y, "iloc"):
+        y = np.asarray(y)
+    check_consistent_length(X, y)
+    return X, y
+
+
+def target_kind(estimator, y):
+    """The estimator's task and, for a classifier with 1-D y, its classes
+    (all of y's, for scoring held-out parts that miss one)."""
+    kind = estimator_type(estimator)
+    if kind != "classifier" or np.ndim(y) != 1:
+        return kind, None
+    classes = np.unique(np.asarray(y)[~is_missing(y)])
+    if len(classes) < 2:
+        raise ValueError(
+            f"y has only one class ({classes[0]!r}): importance for a "
+            "classifier needs at least two."
+        )
+    return kind, classes
+
+
+def check_prefit(estimator):
+    """A clear error when ``cv="prefit"`` gets an unfitted estimator."""
+    try:
+        check_is_fitted(as_fitted_estimator(estimator))
+    except NotFittedError as exc:
+        raise NotFittedError(
+            "cv='prefit' needs a fitted estimator; "
+            f"{type(estimator).__name__} is not fitted. Fit it first, or "
+            "pass cv=3 to fit it on each training split."
+        ) from exc

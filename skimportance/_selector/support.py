@@ -1,0 +1,263 @@
+"""From the splits' importances to what the selector keeps: the significance
+test over splits or rows, the fitted attributes, the support mask (the
+threshold rules are in ``_threshold``), and ``transform`` /
+``inverse_transform`` of N-D inputs along ``feature_axis``."""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils import get_tags
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from .rules import forced_features, resolve_threshold, support_mask
+from .significance import adjust_pvalues, row_level_test, split_level_test
+
+__all__ = [
+    "NDTransformMixin",
+    "SelectionMixin",
+    "is_missing",
+    "owner_groups",
+    "significance_test",
+]
+
+
+def significance_test(results, splits, alpha):
+    """``(pvalues, ci, test)`` of the groups from the splits' results.
+
+    The row-level test when every split has row importances (a scorer that
+    is a mean over rows), else the corrected t-test over splits; ``test`` is
+    None when neither is valid (one split, another scorer).
+    """
+    if all(r.row_importances is not None for r in results):
+        rows = [
+            r.rows if train is None else np.asarray(test)[r.rows]
+            for r, (train, test) in zip(results, splits)
+        ]
+        _, _, pvalues, ci = row_level_test(
+            [r.row_importances for r in results],
+            [r.row_weights for r in results],
+            rows,
+            alpha=alpha,
+        )
+        return pvalues, ci, "row"
+    group_imp = np.concatenate([r.importances for r in results], axis=1)
+    ratios = [len(te) / len(tr) for tr, te in splits if tr is not None]
+    pvalues, ci = split_level_test(
+        group_imp,
+        len(splits),
+        float(np.mean(ratios)) if ratios else 0.0,
+        alpha=alpha,
+    )
+    return pvalues, ci, "split" if len(splits) > 1 else None
+
+
+def owner_groups(groups, importances, n_features):
+    """For each feature, the group whose values it takes: its most important
+    group (the first of equals), so a feature in overlapping groups reports
+    the strongest evidence that it matters."""
+    owner = np.full(n_features, -1, dtype=np.intp)
+    for g in np.argsort(-np.asarray(importances), kind="stable"):
+        members = np.asarray(groups[g], dtype=np.intp)
+        members = members[owner[members] < 0]
+        owner[members] = g
+    return owner
+
+
+def is_missing(y):
+    """Which entries of y are NaN (none for a y that is not float)."""
+    y = np.asarray(y)
+    if y.dtype.kind == "f":
+        return np.isnan(y)
+    return np.zeros(y.shape, dtype=bool)
+
+
+class NDTransformMixin:
+    """``transform`` / ``inverse_transform`` along ``feature_axis_`` for X with
+    more than 2 axes; 2-D X goes to :class:`~sklearn.feature_selection.
+    SelectorMixin`, which must follow this class in the bases."""
+
+    def _check_nd(self, X):
+        allow_nan = get_tags(self).input_tags.allow_nan
+        X = check_array(
+            X,
+            dtype=None,
+            allow_nd=True,
+            input_name="X",
+            estimator=self,
+            ensure_all_finite="allow-nan" if allow_nan else True,
+        )
+        if X.ndim != self.x_ndim_:
+            raise ValueError(
+                f"X has {X.ndim} dimensions, but {type(self).__name__} was fitted "
+                f"on {self.x_ndim_}."
+            )
+        if len(self.feature_axis_) != 1:
+            raise ValueError(
+                f"feature_axis={self.feature_axis!r} measures cells across several "
+                "axes; no rectangular array can drop single cells, so there is "
+                "nothing to transform. Use one axis to select."
+            )
+        axis = self.feature_axis_[0]
+        if X.shape[axis] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[axis]} features along axis {axis}, but "
+                f"{type(self).__name__} is expecting {self.n_features_in_}."
+            )
+        return X, axis
+
+    def transform(self, X):
+        """Keep the selected features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or with more axes
+            For N-D input, features are dropped along ``feature_axis`` and the
+            other axes are kept.
+
+        Returns
+        -------
+        X_selected : array-like
+        """
+        check_is_fitted(self, "feature_importances_")
+        if getattr(self, "x_ndim_", 2) == 2:
+            return super().transform(X)
+        X, axis = self._check_nd(X)
+        return np.take(X, np.flatnonzero(self.get_support()), axis=axis)
+
+    def inverse_transform(self, X):
+        """Put the kept features back in place, zeros for the dropped ones.
+
+        Parameters
+        ----------
+        X : array-like with the selected features
+
+        Returns
+        -------
+        X_original : array-like
+        """
+        check_is_fitted(self, "feature_importances_")
+        if getattr(self, "x_ndim_", 2) == 2:
+            return super().inverse_transform(X)
+        X = np.asarray(X)
+        axis = self.feature_axis_[0]
+        shape = list(X.shape)
+        shape[axis] = self.n_features_in_
+        out = np.zeros(shape, dtype=X.dtype)
+        index = [slice(None)] * X.ndim
+        index[axis] = np.flatnonzero(self.get_support())
+        out[tuple(index)] = X
+        return out
+
+
+class SelectionMixin:
+    """The fitted attributes from the splits' results (``_collect``), and the
+    features they keep (``group_support_``, ``threshold_``, the support mask
+    :class:`~sklearn.feature_selection.SelectorMixin` reads)."""
+
+    def _collect(self, results, splits):
+        """Fitted attributes from the splits' results (``fit_and_measure``)."""
+        group_imp = np.concatenate([r.importances for r in results], axis=1)
+        self.n_splits_ = len(splits)
+        self.baseline_scores_ = np.asarray([r.baseline for r in results], dtype=float)
+        self.baseline_score_ = float(self.baseline_scores_.mean())
+        self.scorer_ = results[-1].scorer
+        pvalues, ci, self.test_ = significance_test(results, splits, self.alpha)
+        if self.test_ is None:
+            warnings.warn(
+                f"scoring={self.scoring_!r} is not a mean over rows, and one split "
+                "gives no valid test of it: pvalues_ and the intervals are NaN "
+                "and threshold=None keeps no input by the test. Use a scorer "
+                "that is a mean over rows (neg_log_loss, neg_brier_score, "
+                "accuracy, r2, neg_mean_squared_error, neg_mean_absolute_error), "
+                "several splits (cv=3), or select by a threshold.",
+                UserWarning,
+                stacklevel=4,
+            )
+        self.group_importances_ = group_imp.mean(axis=1)
+        self.group_importances_std_ = group_imp.std(axis=1)
+        self.group_pvalues_ = pvalues
+        self.group_pvalues_adjusted_ = adjust_pvalues(pvalues, self.multiple_testing)
+        self.group_importances_ci_ = ci
+        owner = owner_groups(
+            self.feature_groups_, self.group_importances_, self.n_features_in_
+        )
+        self.importances_ = group_imp[owner]
+        self.feature_importances_ = self.group_importances_[owner]
+        self.feature_importances_std_ = self.group_importances_std_[owner]
+        self.pvalues_ = pvalues[owner]
+        self.pvalues_adjusted_ = self.group_pvalues_adjusted_[owner]
+        self.feature_importances_ci_ = ci[owner]
+
+    def _max_features(self, X):
+        """``max_features``, a callable's answer for X checked."""
+        max_features = self.max_features
+        if callable(max_features):
+            if X is None:
+                raise ValueError("a callable max_features needs X")
+            max_features = max_features(X)
+            if not isinstance(max_features, Integral) or max_features < 0:
+                raise ValueError(
+                    f"max_features callable returned {max_features!r}; an int >= 0 "
+                    "was expected."
+                )
+        return max_features
+
+    def _check_selection_rule(self, X):
+        """Validate the threshold and a callable max_features before training."""
+        resolve_threshold(self.threshold, np.zeros(1))  # raises for a bad string
+        self._max_features(X)
+
+    def _mask_for(self, X=None, warn=False):
+        """Mask over groups (one per feature without groups)."""
+        max_features = self._max_features(X)
+        adjusted = adjust_pvalues(self.group_pvalues_, self.multiple_testing)
+        mask, forced = support_mask(
+            self.group_importances_,
+            adjusted,
+            threshold=self.threshold,
+            alpha=self.alpha,
+            max_features=max_features,
+            min_features_to_select=self.min_features_to_select,
+            return_forced=True,
+        )
+        if warn and forced:
+            names = forced_features(
+                self.group_importances_,
+                self.group_pvalues_,
+                forced,
+                self.group_names_,
+                None if self.multiple_testing == "none" else adjusted,
+            )
+            warnings.warn(
+                f"min_features_to_select={self.min_features_to_select} kept "
+                f"{len(forced)} input(s) that did not pass the selection rule: "
+                f"{names}. Set min_features_to_select=0 to keep only the inputs "
+                "that pass.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return mask
+
+    @property
+    def group_support_(self):
+        """Which groups are kept (one per feature when there are no groups)."""
+        check_is_fitted(self, "feature_importances_")
+        if callable(self.max_features):
+            return self._support_at_fit
+        return self._mask_for()
+
+    def _get_support_mask(self):
+        groups = self.group_support_
+        mask = np.zeros(self.n_features_in_, dtype=bool)
+        for keep, members in zip(groups, self.feature_groups_):
+            if keep:
+                mask[members] = True
+        return mask
+
+    @property
+    def threshold_(self):
+        """The importance threshold in force (0.0 when significance decides)."""
+        check_is_fitted(self, "feature_importances_")
+        cut = resolve_threshold(self.threshold, self.group_importances_)
+        return 0.0 if cut is None else cut

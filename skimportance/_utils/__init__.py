@@ -1,0 +1,1 @@
+"""The floor below everything: every private scikit-learn/Keras name (compat) and estimator plumbing."""

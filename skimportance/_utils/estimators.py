@@ -1,0 +1,76 @@
+"""Estimator plumbing: what is inside a FrozenEstimator or Pipeline, and
+whether an estimator is a classifier or a regressor.
+
+scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``; the
+helpers here also answer for scikeras wrappers, whose tags scikit-learn no
+longer sees, and for a raw ``keras.Model`` (through
+:func:`skimportance.wrappers.as_fitted_estimator`).
+"""
+
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.frozen import FrozenEstimator
+from sklearn.pipeline import Pipeline
+from sklearn.utils import (
+    ClassifierTags,
+    RegressorTags,
+    Tags,
+    TargetTags,
+    get_tags,
+)
+
+__all__ = ["estimator_type", "final_estimator", "tags_for", "unfreeze"]
+
+
+def unfreeze(estimator):
+    """The estimator inside any ``FrozenEstimator`` wrappers."""
+    while isinstance(estimator, FrozenEstimator):
+        estimator = estimator.estimator
+    return estimator
+
+
+def final_estimator(estimator):
+    """The estimator that makes the predictions (last Pipeline step, unfrozen)."""
+    estimator = unfreeze(estimator)
+    while isinstance(estimator, Pipeline):
+        estimator = unfreeze(estimator[-1])
+    return estimator
+
+
+def estimator_type(estimator):
+    """Return "classifier", "regressor" or None, also for scikeras wrappers.
+
+    scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``,
+    which scikeras 0.13 does not define: ``is_classifier(KerasClassifier(...))``
+    is False there. scikeras still sets the class attribute
+    ``_estimator_type``, which is read here when the tags say nothing.
+    """
+    from .._keras.fitted_model import as_fitted_estimator
+
+    estimator = as_fitted_estimator(estimator)  # a raw keras.Model: its output
+    try:
+        kind = get_tags(estimator).estimator_type
+    except Exception:  # noqa: BLE001 - estimators with broken tags
+        kind = None
+    if kind in ("classifier", "regressor"):
+        return kind
+    final = final_estimator(estimator)
+    if final is not estimator:
+        return estimator_type(final)
+    kind = getattr(type(estimator), "_estimator_type", None)
+    if kind in ("classifier", "regressor"):
+        return kind
+    if isinstance(estimator, ClassifierMixin):
+        return "classifier"
+    if isinstance(estimator, RegressorMixin):
+        return "regressor"
+    return None
+
+
+def tags_for(kind):
+    """Estimator tags of a fitted "classifier", "regressor" or unknown (None)."""
+    return Tags(
+        estimator_type=kind,
+        target_tags=TargetTags(required=True),
+        classifier_tags=ClassifierTags() if kind == "classifier" else None,
+        regressor_tags=RegressorTags() if kind == "regressor" else None,
+    )
