@@ -85,8 +85,9 @@ import sys
 
 from ._engine.groups import groups_from_column_transformer
 from ._importance.permutation_importance import permutation_importance
-from ._methods.base import BaseSampler, PermutationSampler
+from ._methods.base import BaseSampler
 from ._methods.conditional import ConditionalSampler
+from ._methods.permutation import PermutationSampler
 from ._selector.estimator import KerasImportanceSelector
 from ._selector.rules import rfe_importance
 

@@ -46,6 +46,7 @@ def register():
     )
     from eli5.sklearn.explain_weights import register as eli5_register
 
+    from ._keras.fitted_model import as_fitted_estimator
     from ._selector.estimator import KerasImportanceSelector
     from ._utils.estimators import estimator_type
 
@@ -74,7 +75,8 @@ def register():
             feature_re=feature_re,
             top=top,
             description=DESCRIPTION,
-            is_regression=estimator_type(estimator.estimator) == "regressor",
+            is_regression=estimator_type(as_fitted_estimator(estimator.estimator))
+            == "regressor",
         )
 
     _REGISTERED.append(explain_selector)

@@ -36,8 +36,12 @@ import numpy as np
 from sklearn.utils import ClassifierTags, RegressorTags
 
 from ._keras.fitted_model import FittedKerasModel, KerasModelResponses
-from ._keras.layers import check_numeric, model_n_classes, output_activation
-from ._keras.responder import _has_softmax_output
+from ._keras.layers import (
+    check_numeric,
+    has_softmax_output,
+    model_n_classes,
+    output_activation,
+)
 
 __all__ = [
     "FittedKerasModel",
@@ -133,7 +137,7 @@ class SKLearnClassifier(_CloneKeepsFitKwargs, _SKLearnClassifier):
         from sklearn.utils.validation import check_is_fitted, validate_data
 
         check_is_fitted(self)
-        if not _has_softmax_output(self.model_):
+        if not has_softmax_output(self.model_):
             raise AttributeError(
                 "predict_proba needs a network whose last layer is a softmax; "
                 "this one's outputs are not probabilities."

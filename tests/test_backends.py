@@ -21,8 +21,8 @@ from sklearn.inspection import permutation_importance as sk_permutation_importan
 from skimportance import KerasImportanceSelector, permutation_importance
 from skimportance._fast_paths.first_layer import first_layer_updater
 from skimportance._keras.backend import to_numpy
-from skimportance._keras.responder import KerasResponder, SavedKerasModel
-from skimportance.wrappers import SKLearnClassifier
+from skimportance._keras.responder import KerasResponder
+from skimportance.wrappers import FittedKerasModel, SKLearnClassifier
 
 from .conftest import dense_model
 
@@ -64,7 +64,7 @@ def test_new_weights_are_seen_after_compilation(clf_data):
     X, y = clf_data
     # weights as initialised: training is not what this checks
     model = dense_model(X.shape[1], 1, "sigmoid", "binary_crossentropy", hidden=8)
-    est = SavedKerasModel(model, classes=[0, 1])
+    est = FittedKerasModel(model, classes=[0, 1])
     kw = dict(scoring="neg_log_loss", n_repeats=2, random_state=0)
     before = permutation_importance(est, X, y, **kw).importances
     kernel = model.layers[0].kernel

@@ -69,26 +69,33 @@ def test_conditional_equals_the_slow_definition():
 
 def test_a_split_fits_the_conditional_models_on_its_training_rows():
     from skimportance._engine.groups import FeatureLayout
-    from skimportance._selector.split_task import fit_and_measure
+    from skimportance._selector.splits import (
+        FitData,
+        SplitSettings,
+        SplitTask,
+        measure_split,
+    )
 
     X, y = _correlated(n=300)
     train, test = slice(0, 200), slice(200, 300)
-    result = fit_and_measure(
+    task = SplitTask(
         LinearRegression(),
-        (X[train], y[train], {}),
-        (X[test], y[test], None),
+        FitData(X[train], y[train]),
+        FitData(X[test], y[test]),
         train_seed=None,
         perm_seed=11,
+    )
+    settings = SplitSettings(
         scoring="r2",
+        layout=FeatureLayout(X),
+        labels=None,
         n_repeats=2,
         max_samples=100,
         batch_size=None,
-        layout=FeatureLayout(X),
         inference="auto",
-        n_jobs=None,
-        verbose=0,
         method=ConditionalSampler(continuous=LinearRegression()),
     )
+    result = measure_split(task, settings)
     model = LinearRegression().fit(X[train], y[train])
     _, perms = draw_permutations(11, 100, 2, 100)
     X_test, y_test = X[test], y[test]
@@ -237,7 +244,7 @@ def test_first_layer_updates_equal_stacked_path(keras_reg, reg_data, groups):
 
 @pytest.mark.backend
 def test_first_layer_updates_through_normalization(clf_data):
-    from skimportance._keras.responder import SavedKerasModel
+    from skimportance.wrappers import FittedKerasModel
 
     X, y = clf_data
     inp = keras.Input((X.shape[1],))
@@ -249,7 +256,7 @@ def test_first_layer_updates_through_normalization(clf_data):
     model = keras.Model(inp, out)
     model.compile(optimizer="adam", loss="binary_crossentropy")
     model.fit(X, y, epochs=2, verbose=0)
-    est = SavedKerasModel(model, classes=[0, 1])
+    est = FittedKerasModel(model, classes=[0, 1])
     check_fast_path_equals_plain(
         est,
         X,

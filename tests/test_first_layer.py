@@ -6,7 +6,8 @@ import pytest
 
 from skimportance import KerasImportanceSelector, permutation_importance
 from skimportance._fast_paths.first_layer import first_layer_updater, split_model
-from skimportance._keras.responder import KerasResponder, SavedKerasModel
+from skimportance._keras.responder import KerasResponder
+from skimportance.wrappers import FittedKerasModel
 
 from ._checks import check_fast_path_equals_plain
 
@@ -101,7 +102,7 @@ def _updater(estimator, X):
 @pytest.mark.parametrize("build", [normalization_tanh, per_feature_prefix_residual])
 def test_updates_equal_plain_path_on_functional_models(build, clf_data):
     X, y = clf_data
-    est = SavedKerasModel(_trained(build, X, y), classes=[0, 1])
+    est = FittedKerasModel(_trained(build, X, y), classes=[0, 1])
     for groups in (None, GROUPS):
         assert_auto_equals_batched(
             est, X, y, ["neg_log_loss", "roc_auc"], feature_groups=groups
@@ -129,7 +130,7 @@ def test_updates_equal_plain_path_through_wrappers(fixture, groups, request):
 @pytest.mark.backend
 def test_updates_when_the_first_dense_layer_is_the_output(clf_data):
     X, y = clf_data
-    est = SavedKerasModel(dense_is_output(X, y), classes=[0, 1])
+    est = FittedKerasModel(dense_is_output(X, y), classes=[0, 1])
     assert split_model(est.model_)[2] is None
     assert_auto_equals_batched(est, X, y, "neg_log_loss")
 
@@ -138,7 +139,7 @@ def test_updates_when_the_first_dense_layer_is_the_output(clf_data):
 @pytest.mark.parametrize("build", [conv1d_first, input_skips_dense, layer_norm_first])
 def test_other_models_fall_back_to_the_plain_path(build, clf_data):
     X, y = clf_data
-    est = SavedKerasModel(build(X, y), classes=[0, 1])
+    est = FittedKerasModel(build(X, y), classes=[0, 1])
     assert split_model(est.model_) is None
     assert _updater(est, X) is None
     assert_auto_equals_batched(est, X, y, "neg_log_loss", path=None)
@@ -190,7 +191,7 @@ def test_measuring_never_changes_weights_or_x(clf_data):
     weights = [w.copy() for w in model.get_weights()]
     X_before = X.copy()
     permutation_importance(
-        SavedKerasModel(model, classes=[0, 1]), X, y, scoring="neg_log_loss"
+        FittedKerasModel(model, classes=[0, 1]), X, y, scoring="neg_log_loss"
     )
     for before, after in zip(weights, model.get_weights()):
         np.testing.assert_array_equal(before, after)
@@ -221,7 +222,7 @@ def test_a_sequential_grown_with_add_is_split(clf_data):
     assert len(first._inbound_nodes) > 1  # the history split_model looks past
     prefix, dense, rest = split_model(model)
     assert prefix == [] and dense is first and rest is not None
-    est = SavedKerasModel(model, classes=[0, 1])
+    est = FittedKerasModel(model, classes=[0, 1])
     assert_auto_equals_batched(est, X, y, "neg_log_loss", feature_groups=GROUPS)
 
 
@@ -237,7 +238,7 @@ def test_a_layer_reused_in_another_model_is_split_in_each(clf_data):
     for model, n_prefix in ((grown, 0), (other, 1)):
         prefix, dense, _ = split_model(model)
         assert dense is first and len(prefix) == n_prefix
-    est = SavedKerasModel(other, classes=[0, 1])
+    est = FittedKerasModel(other, classes=[0, 1])
     assert _updater(est, X) is not None  # checked against the whole model
 
 
@@ -250,7 +251,7 @@ def test_lora_falls_back_to_the_plain_path(clf_data):
     model.layers[0].enable_lora(2)
     model.fit(X, y, epochs=3, batch_size=64, verbose=0)
     assert split_model(model) is None
-    est = SavedKerasModel(model, classes=[0, 1])
+    est = FittedKerasModel(model, classes=[0, 1])
     assert _updater(est, X) is None
     assert_auto_equals_batched(est, X, y, "neg_log_loss", path=None)
 

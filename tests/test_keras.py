@@ -4,13 +4,8 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from skimportance._keras.responder import (
-    MAX_BATCH,
-    MIN_BATCH,
-    KerasResponder,
-    default_batch_size,
-    fast_path_applies,
-)
+from skimportance._keras.batching import MAX_BATCH, MIN_BATCH, default_batch_size
+from skimportance._keras.responder import KerasResponder, fast_path_applies
 
 
 @pytest.mark.parametrize("name", ["keras_clf", "keras_reg", "scikeras_clf"])

@@ -9,7 +9,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skimportance import KerasImportanceSelector
-from skimportance._selector.split_task import limit_tensorflow_threads, training_seed
+from skimportance._keras.training import limit_tensorflow_threads, training_seed
 
 from .conftest import scikeras_clf_model
 

@@ -22,7 +22,7 @@ from sklearn.preprocessing import (
 from skimportance._fast_paths.pipeline_prefix import column_blocks
 from skimportance._fast_paths.registry import FastPathRequest, fast_path_reasons
 from skimportance._importance.responders import make_responder
-from skimportance._keras.responder import SavedKerasModel
+from skimportance.wrappers import FittedKerasModel
 
 from ._checks import check_fast_path_equals_plain
 from .conftest import scikeras_clf_model
@@ -154,7 +154,7 @@ def test_mixing_prefix_falls_back_to_the_plain_path(scaled_net, clf_data):
 def test_each_path_says_why_it_does_not_apply(frame):
     df, y = frame
     network = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])
-    saved = make_responder(SavedKerasModel(network))
+    saved = make_responder(FittedKerasModel(network))
     request = FastPathRequest(saved, df[list("abcdef")], None, [[0]], ("predict",))
     reasons = dict(fast_path_reasons(request))
     assert reasons["first-layer updates"] == "X is a DataFrame"

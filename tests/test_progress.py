@@ -7,7 +7,7 @@ import joblib
 import pytest
 
 from skimportance import KerasImportanceSelector
-from skimportance._selector.progress import quiet_training
+from skimportance._keras.training import quiet_training
 
 from .conftest import scikeras_clf_model
 

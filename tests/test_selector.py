@@ -17,8 +17,8 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 
 from skimportance import KerasImportanceSelector
-from skimportance._selector.estimator import clone_estimator
 from skimportance._selector.rules import importance_pvalues, support_mask
+from skimportance._selector.splits import clone_estimator
 
 from .conftest import keras_clf_model, scikeras_clf_model, scikeras_reg_model
 

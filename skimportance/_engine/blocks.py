@@ -10,10 +10,10 @@ import math
 
 import numpy as np
 
-__all__ = ["BlockBuffer", "build_block_array", "build_block_frame", "plan_tasks"]
+__all__ = ["BlockBuffer", "build_block_array", "build_block_frame", "plan_blocks"]
 
 
-def plan_tasks(
+def plan_blocks(
     n_segments,
     n_rows,
     row_nbytes,
@@ -22,7 +22,7 @@ def plan_tasks(
     splittable,
     block_rows=None,
 ):
-    """Cut the stacked rows into tasks of (segment, start, stop) pieces.
+    """Cut the stacked rows into blocks, each a list of (segment, start, stop) pieces.
 
     Blocks hold whole segments while at least one segment fits in the budget
     (divided among the workers that hold blocks at once). Otherwise, when the

@@ -25,9 +25,9 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
 
-from .._utils.compat import _safe_indexing
-from .blocks import build_block_array, build_block_frame, plan_tasks
-from .executors import blocks_in_flight, n_workers, run_tasks
+from .._utils.indexing import take_rows
+from .blocks import build_block_array, build_block_frame, plan_blocks
+from .executors import blocks_in_flight, n_workers, run_blocks
 
 __all__ = ["BlockOptions", "PermutedInput", "draw_permutations", "permuted_scores"]
 
@@ -134,6 +134,8 @@ class PermutedInput:
         of several axes is stacked flat (samples, product of the other axes).
     feature_axis : int, default=1
         Axis of X holding the features (numpy input only).
+    X_eval : ndarray or DataFrame, default=None
+        The evaluated rows of X, taken once here (None: taken from ``rows``).
     """
 
     X: Any
@@ -143,6 +145,11 @@ class PermutedInput:
     replacements: Any = None
     block_shape: Any = None
     feature_axis: int = 1
+    X_eval: Any = None
+
+    def __post_init__(self):
+        if self.X_eval is None:
+            object.__setattr__(self, "X_eval", take_rows(self.X, self.rows))
 
 
 def permuted_scores(
@@ -193,7 +200,7 @@ def permuted_scores(
     seg_groups = [g for g in groups for _ in range(n_repeats)]
     seg_perms = [perms[r] for _ in groups for r in range(n_repeats)]
     workers = n_workers(options.n_jobs)
-    tasks = plan_tasks(
+    tasks = plan_blocks(
         len(seg_groups),
         n_rows,
         row_nbytes,
@@ -212,7 +219,7 @@ def permuted_scores(
         respond_pieces=respond_pieces,
     )
     collect = _Collector(score_segments, len(seg_groups), n_rows, progress)
-    run_tasks(tasks, stacker, collect, options.n_jobs, workers)
+    run_blocks(tasks, stacker, collect, options.n_jobs, workers)
     return collect.scores
 
 
@@ -222,13 +229,13 @@ def _evaluated_input(permuted, options, respond_pieces):
     Returns ``(X_eval, feature_axis, row_nbytes, block_rows)``: numpy X_eval
     cast to ``options.block_dtype`` once, its non-negative feature axis, the
     bytes one row of a block takes (responses included) and the preferred rows
-    per block. A fast path answers without stacking: X's rows are not taken.
+    per block. A fast path answers without stacking.
     """
-    X, rows, feature_axis = permuted.X, permuted.rows, permuted.feature_axis
+    feature_axis = permuted.feature_axis
     if respond_pieces is not None:
         row_nbytes = respond_pieces.row_nbytes + options.response_nbytes
         return None, feature_axis, row_nbytes, respond_pieces.block_rows
-    X_eval = X if rows is None else _safe_indexing(X, rows, axis=0)
+    X_eval = permuted.X_eval
     if hasattr(X_eval, "iloc"):
         row_nbytes = int(X_eval.memory_usage(index=False, deep=False).sum()) // max(
             1, len(X_eval)

@@ -1,10 +1,11 @@
-"""Executors: how the engine's tasks are run (results do not depend on it).
+"""Executors: how the engine's blocks are run (results do not depend on it).
 
-Each runs a list of tasks (see :mod:`skimportance._engine.blocks`) through a
-``stacker`` (see :class:`skimportance._engine.core._Stacker`: ``build(pieces,
-buf)`` stacks a block, ``respond(block)`` answers it, ``run(pieces)`` does
-both, or asks a fast path that needs no block) and hands every
-``(pieces, block, responses)`` to ``collect``, in task order.
+Each runs the planned blocks (each a list of ``(segment, start, stop)``
+pieces, see :mod:`skimportance._engine.blocks`) through a ``stacker`` (see
+``_Stacker`` in :mod:`skimportance._engine.core`: ``build(pieces, buf)``
+stacks a block, ``respond(block)`` answers it, ``run(pieces)`` does both, or
+asks a fast path that needs no block) and hands every
+``(pieces, block, responses)`` to ``collect``, in block order.
 """
 
 from collections import deque
@@ -15,7 +16,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from .blocks import BlockBuffer
 
-__all__ = ["blocks_in_flight", "n_workers", "run_tasks"]
+__all__ = ["blocks_in_flight", "n_workers", "run_blocks"]
 
 
 def n_workers(n_jobs):
@@ -31,7 +32,7 @@ def blocks_in_flight(workers, stacks):
     return workers if stacks else max(workers, 2)
 
 
-def run_tasks(tasks, stacker, collect, n_jobs, workers):
+def run_blocks(tasks, stacker, collect, n_jobs, workers):
     """Run every task, choosing the executor.
 
     One task, or a DataFrame on one worker: in order. A fast path on one

@@ -1,1 +1,7 @@
-"""Fast paths: the ordered registry of candidates, exact first-layer updates, through a Pipeline's prefix."""
+"""Fast paths: exact shortcuts around stacking permuted copies.
+
+* ``registry``: the ordered candidates, each saying why it does not apply.
+* ``first_layer``: exact first-layer updates for Dense-first networks.
+* ``pipeline_prefix``: a Pipeline's per-column transformers applied once, then
+  first-layer updates.
+"""

@@ -33,7 +33,7 @@ import weakref
 import numpy as np
 
 from .._keras.backend import compile_function, is_supported, static_shapes, to_numpy
-from .._keras.responder import default_batch_size
+from .._keras.batching import default_batch_size
 
 __all__ = ["first_layer_updater"]
 

@@ -22,7 +22,7 @@ import threading
 
 import numpy as np
 
-from .._utils.compat import _safe_indexing
+from .._utils.indexing import take_rows
 from .first_layer import PROBE_ROWS, first_layer_updater
 
 __all__ = ["column_blocks", "prefix_updater"]
@@ -220,7 +220,7 @@ def _probe_agrees(updater, responder, X_eval, columns):
         return np.asarray(final.raw(final._prepare(prefix.transform(X))))
 
     m = min(len(X_eval), PROBE_ROWS)
-    probe = _safe_indexing(X_eval, np.arange(m), axis=0)
+    probe = take_rows(X_eval, np.arange(m))
     perm, ident = np.arange(m)[::-1].copy(), np.arange(m)
     unpermuted = plain(probe)
     for j in columns:
@@ -233,7 +233,7 @@ def _probe_agrees(updater, responder, X_eval, columns):
     return True
 
 
-def prefix_updater(responder, X, rows, groups, methods):
+def prefix_updater(responder, X_eval, groups, methods):
     """A :class:`PrefixedUpdater` for a PipelineResponder, or None.
 
     Parameters
@@ -241,20 +241,17 @@ def prefix_updater(responder, X, rows, groups, methods):
     responder : PipelineResponder
         Its ``prefix`` (the Pipeline's transformers) and ``final`` (a
         KerasResponder of the network's wrapper).
-    X : ndarray or DataFrame of shape (n_samples, n_features)
-        The Pipeline's input, as the caller gave it.
-    rows : ndarray or None
-        The evaluated rows of X (None: all).
+    X_eval : ndarray or DataFrame of shape (n_evaluated, n_features)
+        The evaluated rows of the Pipeline's input, as the caller gave it.
     groups : list of list of int
         Columns of X permuted together.
     methods : tuple of str
         Response methods wanted.
     """
-    n_in = X.shape[1]
+    n_in = X_eval.shape[1]
     blocks = column_blocks(responder.prefix, n_in)
     if blocks is None or not any(len(b) for b in blocks):
         return None
-    X_eval = X if rows is None else _safe_indexing(X, rows, axis=0)
     final = responder.final
     T = _dense(responder.prefix.transform(X_eval))
     if T.ndim != 2 or not _disjoint(blocks, T.shape[1]):

@@ -21,6 +21,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from .._utils.indexing import take_rows
+
 __all__ = ["FAST_PATHS", "FastPathRequest", "PieceResponder", "find_fast_path"]
 
 logger = logging.getLogger("skimportance")
@@ -90,6 +92,8 @@ class FastPathRequest:
     replaces : bool
         Whether the measured columns take a sampler's values rather than
         permuted rows (``method="conditional"``).
+    X_eval : ndarray or DataFrame, default=None
+        The evaluated rows of X (None: taken from ``rows`` here).
     """
 
     responder: Any
@@ -100,6 +104,11 @@ class FastPathRequest:
     needs_rows: bool = False
     block_shape: Any = None
     replaces: bool = False
+    X_eval: Any = None
+
+    def __post_init__(self):
+        if self.X_eval is None:
+            object.__setattr__(self, "X_eval", take_rows(self.X, self.rows))
 
     @property
     def max_group(self):
@@ -150,9 +159,8 @@ class FirstLayerPath(FastPath):
     def build(self, request):
         from .first_layer import first_layer_updater
 
-        responder, X = request.responder, request.X
-        X_eval = X if request.rows is None else X[request.rows]
-        X_eval = np.asarray(X_eval, dtype=responder.block_dtype)
+        responder = request.responder
+        X_eval = np.asarray(request.X_eval, dtype=responder.block_dtype)
         return first_layer_updater(
             responder, X_eval, request.methods, request.max_group
         )
@@ -160,7 +168,8 @@ class FirstLayerPath(FastPath):
 
 class PipelinePrefixPath(FastPath):
     """A Pipeline of per-column transformers then a Keras network: the prefix
-    applied once, then first-layer updates (:mod:`skimportance._fast_paths.pipeline_prefix`)."""
+    applied once, then first-layer updates (see
+    :mod:`skimportance._fast_paths.pipeline_prefix`)."""
 
     name = "pipeline prefix, then first-layer updates"
 
@@ -190,8 +199,7 @@ class PipelinePrefixPath(FastPath):
         try:
             return prefix_updater(
                 request.responder,
-                request.X,
-                request.rows,
+                request.X_eval,
                 request.groups,
                 request.methods,
             )

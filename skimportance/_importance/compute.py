@@ -8,7 +8,7 @@ the permuted scores, by the engine (:mod:`skimportance._engine.core`) or a fast
 path (:mod:`skimportance._fast_paths.registry`); one ``Bunch`` per score.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -26,11 +26,12 @@ from .._engine.groups import FeatureLayout
 from .._fast_paths.registry import FastPathRequest, find_fast_path
 from .._keras.fitted_model import as_fitted_estimator
 from .._keras.responder import KerasResponder
-from .._methods.base import flat_numeric, is_permutation, resolve_method
+from .._methods.base import flat_numeric
+from .._methods.resolve import is_permutation, resolve_method
 from .._scoring.row_accumulator import row_accumulator
 from .._scoring.scorers import resolve_scoring
 from .._scoring.segment_scorer import SegmentScorer
-from .._utils.compat import _safe_indexing
+from .._utils.indexing import take_rows
 from .responders import block_rows, make_responder, response_nbytes
 
 __all__ = ["ImportanceOptions", "compute_importances"]
@@ -110,7 +111,7 @@ def compute_importances(
     permuted = _what_is_permuted(X, layout, options, X_train)
     rows = permuted.rows
     segments = SegmentScorer(
-        scorers, responder, _take(y, rows), _take(sample_weight, rows)
+        scorers, responder, take_rows(y, rows), take_rows(sample_weight, rows)
     )
     baseline = segments.baseline(X, y, sample_weight)
     methods = tuple(sorted(segments.methods))
@@ -156,31 +157,24 @@ def _what_is_permuted(X, layout, options, X_train):
     rows, perms = draw_permutations(
         options.random_seed, n_samples, options.n_repeats, max_samples
     )
+    permuted = PermutedInput(X_flat, groups, perms, rows, None, block_shape)
     replacements = _replacements(
-        options.method, X_flat, X_train, rows, groups, perms, options.random_seed
+        options.method, permuted.X_eval, X_train, groups, perms, options.random_seed
     )
-    return PermutedInput(X_flat, groups, perms, rows, replacements, block_shape)
+    return replace(permuted, replacements=replacements)
 
 
-def _replacements(method, X_flat, X_train, rows, groups, perms, seed):
+def _replacements(method, X_eval, X_train, groups, perms, seed):
     """The sampler's replacement values (None: plain row permutations)."""
     sampler = resolve_method(method)
     if is_permutation(sampler):
         return None
-    X_eval = X_flat if rows is None else _safe_indexing(X_flat, rows, axis=0)
     X_eval = flat_numeric(X_eval)
     sampler = clone(sampler)
     if X_train is None:  # no training rows: cross-fitted on the evaluated rows
         return sampler.cross_fit(X_eval, groups, perms, seed)
     X_train = flat_numeric(X_train, "the training rows")
     return sampler.fit(X_train, groups).replacements(X_eval, perms, seed)
-
-
-def _take(values, rows):
-    """The evaluated rows of ``values`` (y or sample weights), or None."""
-    if rows is None or values is None:
-        return values
-    return _safe_indexing(values, rows, axis=0)
 
 
 def _block_responder(responder, methods):
@@ -222,6 +216,7 @@ def _fast_path(options, responder, methods, segments, permuted):
         segments.needs_rows,
         permuted.block_shape,
         replaces=permuted.replacements is not None,
+        X_eval=permuted.X_eval,
     )
     return find_fast_path(request)
 

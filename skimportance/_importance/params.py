@@ -11,6 +11,7 @@ import string
 from numbers import Integral, Real
 
 from .._methods.base import BaseSampler
+from .._methods.resolve import METHODS
 from .._utils.compat import Interval, RealNotInt, StrOptions
 
 __all__ = ["PARAM_DOCS", "SHARED_CONSTRAINTS", "fill_doc"]
@@ -26,7 +27,7 @@ SHARED_CONSTRAINTS = {
     "feature_axis": [Integral, tuple],
     "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
     "inference": [StrOptions({"auto", "batched", "predict"})],
-    "method": [StrOptions({"permutation", "conditional"}), BaseSampler],
+    "method": [StrOptions(set(METHODS)), BaseSampler],
 }
 """``_parameter_constraints`` entries of the shared parameters."""
 
@@ -71,8 +72,9 @@ inference : {"auto", "batched", "predict"}, default="auto"
         compiled batches of stacked permuted copies. ``"batched"``: compiled
         batches only (turns first-layer updates off). ``"predict"``: the
         estimator's public methods on stacked blocks (Keras ``predict`` path).""",
-    "method": """\
-method : {"permutation", "conditional"} or sampler, default="permutation"
+    "method": "method : {"
+    + ", ".join(f'"{name}"' for name in METHODS)
+    + """} or sampler, default="permutation"
         What replaces a measured input. ``"permutation"``: the values of other
         rows (plain permutation importance, scikit-learn's permutations and
         numbers exactly). ``"conditional"``: a draw from the input's

@@ -1,1 +1,13 @@
-"""Keras: the backend's compiled functions, layers read, a trained model as an estimator, wrapper adapters, the batched responder, training copies."""
+"""Keras: a trained network measured fast and trained afresh.
+
+* ``backend/``: compiled functions on the Keras backend, chosen once (one
+  module per backend, each with the same names).
+* ``batching``: rows per compiled call.
+* ``layers``: a model's task, classes and inputs read from its layers.
+* ``fitted_model``: a trained ``keras.Model`` as a fitted estimator
+  (``FittedKerasModel``, public through ``skimportance.wrappers``).
+* ``adapters``: what each wrapper (scikeras, ``keras.wrappers``, raw model)
+  does around its network.
+* ``responder``: batched compiled inference answering as the wrapper does.
+* ``training``: quiet, seeded training of copies; TensorFlow's thread pools.
+"""

@@ -24,9 +24,11 @@ from sklearn.metrics import get_scorer
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from .._utils.estimators import unfreeze
+from .batching import default_batch_size
 from .layers import (
-    _input_spec,
     check_numeric,
+    input_spec,
     is_keras_model,
     model_n_classes,
     model_task,
@@ -59,8 +61,6 @@ class KerasModelResponses:
     """
 
     def _raw(self, X):
-        from .responder import default_batch_size
-
         X = self._prepare(X)
         batch_size = default_batch_size(X[:1].nbytes) if len(X) else None
         return np.asarray(self.model_.predict(X, batch_size=batch_size, verbose=0))
@@ -224,7 +224,7 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
     @property
     def n_features_in_(self):
         """Inputs per row, for a model whose rows have one axis."""
-        spec = _input_spec(self.model)
+        spec = input_spec(self.model)
         if spec is None or len(spec[0]) != 1 or spec[0][0] is None:
             raise AttributeError("n_features_in_")
         return int(spec[0][0])
@@ -248,7 +248,7 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
     def _prepare(self, X):
         """X as the model's input array (its dtype; shape checked)."""
         check_numeric(X)
-        spec = _input_spec(self.model)
+        spec = input_spec(self.model)
         if spec is None:
             return np.asarray(X)
         shape, dtype = spec
@@ -316,8 +316,6 @@ def as_fitted_estimator(estimator, y=None):
     :class:`FittedKerasModel`, classes from the sorted labels of ``y``;
     any other estimator unchanged.
     """
-    from .._utils.estimators import unfreeze
-
     inner = unfreeze(estimator)
     if is_keras_model(inner):
         inner = FittedKerasModel(inner)
@@ -328,8 +326,6 @@ def as_fitted_estimator(estimator, y=None):
 
 def check_trainable(estimator):
     """Raise TypeError for a trained model given where fresh copies are trained."""
-    from .._utils.estimators import unfreeze
-
     inner = unfreeze(estimator)
     if not (is_keras_model(inner) or isinstance(inner, FittedKerasModel)):
         return

@@ -74,7 +74,7 @@ def model_n_classes(model):
     return n_out
 
 
-def _input_spec(model):
+def input_spec(model):
     """(shape without the batch axis, dtype) of a single-input model, or None."""
     try:
         inputs = model.inputs
@@ -112,3 +112,8 @@ def check_numeric(X):
             "network takes numbers: encode these columns as the model was "
             "trained (e.g. a ColumnTransformer with a OneHotEncoder before it)."
         )
+
+
+def has_softmax_output(model):
+    """Whether the model's output layer is a softmax."""
+    return output_activation(model) == "softmax"

@@ -18,36 +18,9 @@ import weakref
 import numpy as np
 
 from .._utils.estimators import estimator_type
-from .adapters import (  # noqa: F401 - detection re-exported for callers
-    adapter_for,
-    is_keras_estimator,
-    is_keras_wrapper,
-    is_scikeras,
-)
-from .backend import (
-    call_bytes,
-    compile_forward,
-    is_supported,
-    static_shapes,
-    to_numpy,
-)
-from .fitted_model import FittedKerasModel
-from .layers import output_activation
-
-#: bytes of input per compiled call when ``batch_size`` is None. Measured on the
-#: reference MLP (50 float32 inputs, 2 cores): 8,192 rows per call 0.47 s for
-#: 1.25M rows, 40k rows 0.31 s, 131k rows (32 MiB) 0.24 s, 262k rows 0.26 s.
-DEFAULT_BATCH_BYTES = 32 * 2**20
-MIN_BATCH, MAX_BATCH = 1024, 262144
-
-
-def default_batch_size(row_nbytes, batch_bytes=DEFAULT_BATCH_BYTES):
-    """Rows per compiled call: ~``batch_bytes`` (32 MiB) of input, less where
-    the backend prefers smaller calls (see :func:`_backend.call_bytes`), within
-    [1,024, 262,144]."""
-    batch_bytes = call_bytes(batch_bytes)
-    return int(np.clip(batch_bytes // max(1, row_nbytes), MIN_BATCH, MAX_BATCH))
-
+from .adapters import adapter_for, is_keras_estimator
+from .backend import compile_forward, is_supported, static_shapes, to_numpy
+from .batching import default_batch_size
 
 # compiled inference functions, one per (model, input shape, dtype): tracing
 # costs ~0.1 s, which would otherwise be paid on every call. The functions hold
@@ -80,10 +53,6 @@ def _padded_call(fn, rows, X):
     return to_numpy(fn(padded))[: len(X)]
 
 
-def _has_softmax_output(model):
-    return output_activation(model) == "softmax"
-
-
 def fast_path_applies(estimator):
     """Whether ``estimator`` is a fitted Keras estimator (scikeras,
     ``keras.wrappers`` or :class:`FittedKerasModel`) the fast path can serve."""
@@ -108,10 +77,6 @@ def fast_path_applies(estimator):
     if type(model).predict_step is not keras.Model.predict_step:
         return False
     return True
-
-
-#: the former name of :class:`~skimportance.wrappers.FittedKerasModel`
-SavedKerasModel = FittedKerasModel
 
 
 class KerasResponder:

@@ -1,1 +1,8 @@
-"""Importance methods: what replaces a measured input (permutation, conditional draws), and method= resolved."""
+"""Importance methods: what replaces a measured input (``method=``).
+
+* ``base``: ``BaseSampler`` and ``Replacements``, the engine's protocol.
+* ``permutation``: row permutations (plain permutation importance).
+* ``conditional``: draws of an input given the others (``ConditionalSampler``);
+  ``ridge``: all inputs' ridge regressions at once, its default model.
+* ``resolve``: the named methods (``METHODS``) and ``method=`` resolved.
+"""

@@ -14,7 +14,9 @@ is a sampler's business:
   (continuous inputs) or the values are drawn from the predicted class
   probabilities (categorical inputs).
 
-A new method (knockoffs, say) is one subclass of :class:`BaseSampler`:
+A new method (knockoffs, say) is one module here with one subclass of
+:class:`BaseSampler`, and, for a name that ``method=`` accepts, one entry in
+:data:`skimportance._methods.resolve.METHODS`:
 ``fit(X, groups)`` learns from training rows, ``replacements(X_eval, perms,
 seed)`` returns a :class:`Replacements` (the values of segment ``s``'s rows
 ``start:stop``), and ``cross_fit`` serves :func:`permutation_importance`,
@@ -25,14 +27,7 @@ significance test need nothing else.
 import numpy as np
 from sklearn.base import BaseEstimator
 
-__all__ = [
-    "BaseSampler",
-    "PermutationSampler",
-    "Replacements",
-    "check_method_input",
-    "flat_numeric",
-    "resolve_method",
-]
+__all__ = ["BaseSampler", "Replacements", "flat_numeric"]
 
 
 class Replacements:
@@ -79,61 +74,6 @@ class BaseSampler(BaseEstimator):
         return self.fit(X_eval, groups).replacements(X_eval, perms, seed)
 
 
-class PermutationSampler(BaseSampler):
-    """Row permutations: plain permutation importance (``method="permutation"``).
-
-    The measured input takes the values of other evaluated rows, in the
-    permuted order scikit-learn draws: the results equal
-    :func:`sklearn.inspection.permutation_importance`'s.
-
-    Examples
-    --------
-    >>> from skimportance import PermutationSampler
-    >>> PermutationSampler()
-    PermutationSampler()
-    """
-
-    def fit(self, X, groups):
-        """Nothing to learn; returns self."""
-        return self
-
-    def replacements(self, X_eval, perms, seed):
-        """None: the engine permutes the rows itself."""
-        return None
-
-    def cross_fit(self, X_eval, groups, perms, seed):
-        return None
-
-
-def resolve_method(method):
-    """The sampler of ``method=``: a string or a :class:`BaseSampler`."""
-    if isinstance(method, BaseSampler):
-        return method
-    if isinstance(method, str) and method == "permutation":
-        return PermutationSampler()
-    if isinstance(method, str) and method == "conditional":
-        from .conditional import ConditionalSampler
-
-        return ConditionalSampler()
-    raise ValueError(
-        "method must be 'permutation', 'conditional' or a sampler (an instance "
-        f"of skimportance.BaseSampler such as ConditionalSampler()); got {method!r}."
-    )
-
-
-def is_permutation(sampler):
-    return isinstance(sampler, PermutationSampler)
-
-
-def check_method_input(method, X):
-    """Raise the clear error of a sampler that needs numeric X, early."""
-    if not is_permutation(resolve_method(method)):
-        if hasattr(X, "iloc"):
-            flat_numeric(X.iloc[:1])
-        else:
-            flat_numeric(np.asarray(X)[:1])
-
-
 def flat_numeric(X, name="X"):
     """X as a float array of shape (n_samples, n_columns), or a clear error."""
     if hasattr(X, "iloc"):
@@ -146,16 +86,16 @@ def flat_numeric(X, name="X"):
         ]
         if bad:
             raise ValueError(
-                f"method='conditional' needs numeric inputs; column {bad[0]!r} of "
-                f"{name} has dtype {X[bad[0]].dtype}. Encode it first (for example "
-                "with a OneHotEncoder or OrdinalEncoder outside the model) or use "
-                "method='permutation'."
+                "a method other than 'permutation' needs numeric inputs; column "
+                f"{bad[0]!r} of {name} has dtype {X[bad[0]].dtype}. Encode it first "
+                "(for example with a OneHotEncoder or OrdinalEncoder outside the "
+                "model) or use method='permutation'."
             )
         return X.to_numpy(dtype=float)
     X = np.asarray(X)
     if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
         raise ValueError(
-            f"method='conditional' needs numeric inputs; {name} has dtype "
+            f"a method other than 'permutation' needs numeric inputs; {name} has dtype "
             f"{X.dtype}. Encode it first or use method='permutation'."
         )
     return X.reshape(len(X), -1).astype(float)

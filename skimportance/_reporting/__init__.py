@@ -1,1 +1,5 @@
-"""What is shown to people: the importance table, its text and CSV, the built-in demo."""
+"""What is shown to people.
+
+* ``table``: the ranked importance table, its text, CSV and JSON, the reasons.
+* ``demo``: the built-in example (a Keras network on breast cancer data).
+"""

@@ -3,9 +3,6 @@
 Nothing is downloaded: the data ships with scikit-learn.
 """
 
-# the tables moved to _report (the command line's output); kept importable here
-from .table import format_table, importance_table  # noqa: F401
-
 
 def mlp_classifier_model(meta, hidden=(16,), dropout=0.0, learning_rate=0.005):
     """A small MLP for scikeras: ``KerasClassifier(mlp_classifier_model, ...)``."""
@@ -47,7 +44,7 @@ def demo_selector(random_state=0, epochs=20, cv=5, n_repeats=5, verbose=0):
     from sklearn.preprocessing import StandardScaler
 
     from .._selector.estimator import KerasImportanceSelector
-    from .wrappers import KerasClassifier
+    from ..wrappers import KerasClassifier
 
     network = make_pipeline(
         StandardScaler(),

@@ -1,1 +1,14 @@
-"""The selector: the estimator, its fit input, routing, splits and the per-split task, the test, rules, delegation, progress."""
+"""The selector, ``KerasImportanceSelector``, and its ``fit`` in steps.
+
+* ``estimator``: the class, its parameters and ``fit``'s named steps.
+* ``fit_input``: X and y checked, the feature layout, the task and classes.
+* ``routing``: where ``fit`` metadata goes; ``fit_params``: which fit
+  parameter weights the scorer.
+* ``splits``: the splits and their seeds, one split's unit of work (train,
+  then measure), the refit, and running them here or through joblib.
+* ``support``: fitted attributes, the support mask, N-D ``transform``.
+* ``significance``: tests, intervals, multiple-testing control.
+* ``rules``: the selection rules (significance, thresholds, count caps).
+* ``delegation``: ``predict``/``score``... through ``estimator_``.
+* ``progress``: the progress bar.
+"""

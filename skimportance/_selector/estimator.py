@@ -1,9 +1,10 @@
 """KerasImportanceSelector: held-out permutation importance as a selector.
 
-``fit`` runs in named steps: validate the input, route the fit parameters,
-plan the splits (``_splits``), run one task per split (``_parallel``),
-collect the importances and test them (``_selection``), choose the features
-(``_threshold``), refit. Prediction goes to ``estimator_`` (``_delegation``).
+``fit`` runs in named steps: validate the input (``fit_input``), route the
+fit parameters (``routing``), plan the splits and measure each one
+(``splits``), collect the importances and test them (``support``,
+``significance``), choose the features (``rules``), refit. Prediction goes to
+``estimator_`` (``delegation``).
 """
 
 from numbers import Integral, Real
@@ -11,22 +12,27 @@ from numbers import Integral, Real
 from sklearn.base import BaseEstimator, MetaEstimatorMixin
 from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import get_scorer_names
-from sklearn.utils import check_random_state, get_tags, metadata_routing
+from sklearn.utils import get_tags, metadata_routing
 
-from .._engine.groups import FeatureLayout
 from .._importance.params import SHARED_CONSTRAINTS, fill_doc
 from .._keras.fitted_model import as_fitted_estimator
-from .._methods.base import check_method_input
+from .._keras.training import limit_tensorflow_threads
 from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
 from .delegation import DelegateToEstimatorMixin
-from .fit_input import check_prefit, check_X_y, target_kind
+from .fit_input import target_kind, validate_fit_input
 from .routing import route_fit_params, selector_router
 from .significance import MULTIPLE_TESTING
-from .split_task import limit_tensorflow_threads, refit
-from .splits import SplitPlan, clone_estimator, make_splits, run_split_tasks
+from .splits import (
+    FitData,
+    SplitPlan,
+    SplitSettings,
+    clone_estimator,
+    refit,
+    run_splits,
+)
 from .support import NDTransformMixin, SelectionMixin
 
-__all__ = ["KerasImportanceSelector", "clone_estimator"]
+__all__ = ["KerasImportanceSelector"]
 
 
 @fill_doc
@@ -359,15 +365,32 @@ class KerasImportanceSelector(
         self : object
         """
         limit_tensorflow_threads()
-        X, y, layout = self._validate_fit_input(X, y)
+        X, y, layout = validate_fit_input(self, X, y)
         est_params, score_params, split_params = route_fit_params(
             self, fit_params, groups
         )
         self._check_selection_rule(X)
         kind, classes = target_kind(self.estimator, y)
-        plan = self._plan(X, y, kind, split_params)
-        data = (self.estimator, X, y, est_params, score_params.get("sample_weight"))
-        results, estimator_ = run_split_tasks(self, plan, data, layout, classes)
+        plan = SplitPlan.for_fit(
+            self.cv,
+            self.estimator,
+            X,
+            y,
+            kind,
+            split_params,
+            random_state=self.random_state,
+            refit=self.refit,
+            n_jobs=self.n_jobs,
+        )
+        data = FitData(X, y, est_params, score_params.get("sample_weight"))
+        results, estimator_ = run_splits(
+            plan,
+            self.estimator,
+            data,
+            SplitSettings.of(self, layout, classes),
+            n_jobs=self.n_jobs,
+            desc=type(self).__name__,
+        )
         self.scoring_ = results[-1].scoring
         self._collect(results, plan.splits)
         # validate the selection rule now rather than at transform; a callable
@@ -376,44 +399,10 @@ class KerasImportanceSelector(
         if plan.refit and not plan.parallel:  # after the selection rule is valid
             estimator_ = refit(
                 clone_estimator(self.estimator),
-                X,
-                y,
-                est_params,
+                data,
                 train_seed=plan.train_seeds[-1],
                 verbose=self.verbose,
             )
         if estimator_ is not None:
             self.estimator_ = estimator_
         return self
-
-    def _validate_fit_input(self, X, y):
-        """Checked (X, y) and the feature layout; sets the input attributes."""
-        X, y = check_X_y(self, X, y)
-        check_method_input(self.method, X)
-        layout = FeatureLayout(
-            X, self.feature_axis, self.feature_groups, self.correlation_threshold
-        )
-        self.x_ndim_ = 2 if hasattr(X, "iloc") else X.ndim
-        self.feature_axis_ = layout.axes
-        if self.x_ndim_ > 2:
-            self.n_features_in_ = layout.n_features
-        self.feature_groups_ = [list(g) for g in layout.groups]
-        self.group_names_ = list(layout.group_names)
-        return X, y, layout
-
-    def _plan(self, X, y, kind, split_params):
-        """The splits, their seeds, and whether they run in parallel."""
-        rng = check_random_state(self.random_state)
-        splits = make_splits(self.cv, self.estimator, X, y, kind, rng, split_params)
-        prefit = None
-        if self.cv == "prefit":
-            check_prefit(self.estimator)
-            prefit = as_fitted_estimator(self.estimator, y)  # a keras.Model
-        return SplitPlan.draw(
-            splits,
-            rng,
-            seeded=self.random_state is not None,
-            prefit=prefit,
-            refit=self.refit,
-            n_jobs=self.n_jobs,
-        )

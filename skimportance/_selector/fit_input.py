@@ -1,5 +1,6 @@
 """The first step of the selector's ``fit``: X and y checked the scikit-learn
-way, the task and classes of y, and a prefit estimator that is fitted."""
+way, the feature layout, the task and classes of y, and a prefit estimator
+that is fitted."""
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
@@ -10,11 +11,34 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._engine.groups import FeatureLayout
 from .._keras.fitted_model import as_fitted_estimator
+from .._methods.resolve import check_method_input
 from .._utils.estimators import estimator_type
 from .support import is_missing
 
-__all__ = ["check_prefit", "check_X_y", "target_kind"]
+__all__ = ["check_X_y", "check_prefit", "target_kind", "validate_fit_input"]
+
+
+def validate_fit_input(selector, X, y):
+    """Checked (X, y) and the feature layout; sets the selector's input
+    attributes (``n_features_in_``, ``feature_names_in_``, ``x_ndim_``,
+    ``feature_axis_``, ``feature_groups_``, ``group_names_``)."""
+    X, y = check_X_y(selector, X, y)
+    check_method_input(selector.method, X)
+    layout = FeatureLayout(
+        X,
+        selector.feature_axis,
+        selector.feature_groups,
+        selector.correlation_threshold,
+    )
+    selector.x_ndim_ = 2 if hasattr(X, "iloc") else X.ndim
+    selector.feature_axis_ = layout.axes
+    if selector.x_ndim_ > 2:
+        selector.n_features_in_ = layout.n_features
+    selector.feature_groups_ = [list(g) for g in layout.groups]
+    selector.group_names_ = list(layout.group_names)
+    return X, y, layout
 
 
 def check_X_y(selector, X, y):
@@ -52,7 +76,7 @@ def check_X_y(selector, X, y):
 def target_kind(estimator, y):
     """The estimator's task and, for a classifier with 1-D y, its classes
     (all of y's, for scoring held-out parts that miss one)."""
-    kind = estimator_type(estimator)
+    kind = estimator_type(as_fitted_estimator(estimator))  # a raw keras.Model
     if kind != "classifier" or np.ndim(y) != 1:
         return kind, None
     classes = np.unique(np.asarray(y)[~is_missing(y)])

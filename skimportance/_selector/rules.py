@@ -26,7 +26,8 @@ __all__ = [
 
 def importance_pvalues(importances, n_splits, test_train_ratio=0.0):
     """One-sided p-values of the split-level test (see
-    :func:`skimportance._selector.significance.split_level_test`); NaN with one split."""
+    :func:`skimportance._selector.significance.split_level_test`); NaN with one
+    split."""
     return split_level_test(importances, n_splits, test_train_ratio)[0]
 
 

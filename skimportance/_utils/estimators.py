@@ -3,8 +3,7 @@ whether an estimator is a classifier or a regressor.
 
 scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``; the
 helpers here also answer for scikeras wrappers, whose tags scikit-learn no
-longer sees, and for a raw ``keras.Model`` (through
-:func:`skimportance.wrappers.as_fitted_estimator`).
+longer sees.
 """
 
 from sklearn.base import ClassifierMixin, RegressorMixin
@@ -42,11 +41,10 @@ def estimator_type(estimator):
     scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``,
     which scikeras 0.13 does not define: ``is_classifier(KerasClassifier(...))``
     is False there. scikeras still sets the class attribute
-    ``_estimator_type``, which is read here when the tags say nothing.
+    ``_estimator_type``, which is read here when the tags say nothing. A raw
+    ``keras.Model`` has no type: callers wrap it first
+    (:func:`skimportance._keras.fitted_model.as_fitted_estimator`).
     """
-    from .._keras.fitted_model import as_fitted_estimator
-
-    estimator = as_fitted_estimator(estimator)  # a raw keras.Model: its output
     try:
         kind = get_tags(estimator).estimator_type
     except Exception:  # noqa: BLE001 - estimators with broken tags
