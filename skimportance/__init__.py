@@ -5,80 +5,53 @@ scikit-learn selector (:class:`KerasImportanceSelector`) and a fast drop-in
 :func:`permutation_importance`. :mod:`skimportance.wrappers` holds Keras
 wrappers repaired for scikit-learn >= 1.6.
 
-Package map (one job per module)
---------------------------------
-Public:
+Package map
+-----------
+Public modules at the top: ``wrappers`` (repaired Keras wrappers,
+``FittedKerasModel``, ``make_trainable``), ``plotting``
+(``PermutationImportanceDisplay``), ``eli5`` (``import skimportance.eli5``
+registers the selector), ``cli`` / ``__main__`` (the ``skimportance``
+command), ``estimator_checks`` (the checks a new fast path or sampler calls).
 
-* ``wrappers``: Keras wrappers repaired for scikit-learn, ``make_trainable``.
-* ``plotting``: ``PermutationImportanceDisplay`` (scikit-learn's Display style).
-* ``eli5``: ``import skimportance.eli5`` registers the selector with eli5.
-* ``cli`` / ``__main__``: the ``skimportance`` command line (``_demo``: its
-  built-in example; ``_report``: the tables and text it prints).
+Private subpackages, one job each, from the floor up (a module imports only
+from its own subpackage or a lower floor; ``tests/test_layout.py`` checks it):
 
-The selector (``KerasImportanceSelector.fit`` in named steps):
+1. ``_utils``: private scikit-learn/Keras names (``compat``), estimator
+   plumbing, row indexing.
+2. ``_keras``: the backend (``backend/``, one module per backend, chosen once),
+   batching, layers read, ``fitted_model`` (a trained model as an estimator),
+   wrapper ``adapters``, the batched ``responder``, ``training`` copies.
+3. ``_methods`` (what replaces a measured input: ``base``, ``permutation``,
+   ``conditional``, ``ridge``, ``resolve``), ``_engine`` (numpy only:
+   ``core``, ``blocks``, ``executors``, ``groups``) and ``_scoring``
+   (``scorers``, ``metrics``, ``row_terms``, ``segment_scorer``,
+   ``row_accumulator``), side by side.
+4. ``_fast_paths``: the ``registry`` of candidates, ``first_layer``,
+   ``pipeline_prefix``.
+5. ``_importance``: ``compute_importances`` (shared by the function and the
+   selector), ``responders``, shared ``params``, the public function.
+6. ``_selector``: the ``estimator``, ``fit_input``, ``routing``, ``splits``
+   (the per-split work beside its dispatch), ``support``, ``significance``,
+   ``rules``, ``delegation``, ``progress``.
+7. ``_reporting``: the importance ``table`` and the built-in ``demo``.
 
-* ``_selector``: the estimator class, its parameters and ``fit``'s steps.
-* ``_fit_input``: X and y checked, the task and classes of y.
-* ``_routing``: where ``fit`` metadata goes (estimator, scorer, splitter).
-* ``_fit_params``: which fit parameter weights the scorer (Pipelines).
-* ``_splits``: the CV splits, their seeds, one task per split, running them.
-* ``_parallel``: the tasks themselves (train then measure; refit) and seeding.
-* ``_selection``: the fitted attributes, the test, the support mask, N-D
-  ``transform``; ``_threshold``: the selection rules; ``_inference``: tests,
-  intervals, multiple-testing control.
-* ``_delegation``: ``predict``/``score``... through ``estimator_``.
-* ``_params``: constraints and docstring text shared with the function.
-
-The function and its engine:
-
-* ``_permutation_importance``: the public ``permutation_importance``.
-* ``_measure``: ``compute_importances`` in named steps (shared by the function
-  and the selector), with ``ImportanceOptions``, the settings that travel
-  together.
-* ``_engine``: the engine: permutations, segments, scoring every block
-  (knows nothing about estimators); ``_blocks``: stacking permuted copies
-  into blocks within the memory budget; ``_executors``: running the blocks
-  (in order, pipelined, overlapped, in threads).
-* ``_groups``: what is permuted together (axes, groups, clusters).
-* ``_responses``: an estimator as a "responses for this block" function.
-* ``_fast_paths``: the ordered fast-path candidates; ``_first_layer``,
-  ``_pipeline_prefix``: exact first-layer updates (Dense-first models, and
-  through a Pipeline's per-column transformers).
-
-Scoring:
-
-* ``_scorers``: ``scoring`` -> scorers, the stand-in estimator scorers are
-  handed, the default proper scorer of a task.
-* ``_metrics``: the fast metrics registry (how to add a scorer: its docstring);
-  ``_row_terms``: per-row terms of metrics that are means over rows.
-* ``_segment_scorer``: scoring every segment of a block; ``_row_losses``: each
-  row's drop in score for the row-level test.
-* ``_estimators``: estimator plumbing (FrozenEstimator, Pipeline, task, tags).
-
-Keras:
-
-* ``_keras``: the fast path's compiled batched inference on ``model_``.
-* ``_adapters``: what each wrapper (scikeras, keras.wrappers, raw model) does
-  around its network (input preparation, output decoding).
-* ``_keras_model``: a trained ``keras.Model`` as a fitted estimator;
-  ``_keras_layers``: its task, classes and inputs read from its layers.
-* ``_backend``: compiled functions on the current Keras backend.
-* ``_progress``: progress bar and quiet training.
-* ``_compat``: every private scikit-learn / Keras name used, with why.
-
-Where new code goes:
-
-* a new importance method: a subclass of ``_samplers.BaseSampler`` (the
-  values that replace a measured input; ``_conditional`` is the example),
-  accepted by ``method=`` everywhere;
-* a new scorer made fast: an entry in ``_metrics.FAST_METRICS`` (segments
-  and/or row terms in ``_row_terms``); any scikit-learn scorer works without;
-* a new fast path: a candidate class in ``_fast_paths`` (deciding for itself
-  whether it applies), checked with ``tests/_checks.py``;
-* a new wrapper or model style: an adapter in ``_adapters`` (and, for a public
-  class, ``wrappers``);
-* a private scikit-learn or Keras name: ``_compat``, with why and what would
-  replace it.
+Where new code goes
+-------------------
+* an importance method: a module in ``_methods`` with a subclass of
+  ``BaseSampler``; for a name that ``method=`` accepts, one entry in
+  ``_methods.resolve.METHODS`` (constraints, docstrings and errors follow);
+  tested with ``estimator_checks.check_sampler``;
+* a scorer made fast: an entry in ``_scoring.metrics.FAST_METRICS`` (and its
+  row terms in ``_scoring.row_terms``); any scikit-learn scorer works without;
+* a fast path: a candidate class in ``_fast_paths.registry`` (deciding for
+  itself whether it applies) and its module beside it, checked with
+  ``estimator_checks.check_fast_path_equals_plain``;
+* a Keras backend: a module in ``_keras/backend/`` with the same four names
+  as the others, listed in its ``_MODULES``;
+* a wrapper or model style: an adapter in ``_keras.adapters`` (and, for a
+  public class, ``wrappers``);
+* a private scikit-learn or Keras name: ``_utils.compat``, with why and what
+  would replace it.
 """
 
 import sys

@@ -30,7 +30,7 @@ from .._utils.compat import (
     _validate_multiclass_probabilistic_prediction,
 )
 from .metrics import ROW_TERMS
-from .scorers import _ResponseProxy, _SegmentKey
+from .scorers import ResponseProxy, SegmentKey
 
 __all__ = ["ROW_TERMS", "RowAccumulator", "row_accumulator"]
 
@@ -40,8 +40,8 @@ __all__ = ["ROW_TERMS", "RowAccumulator", "row_accumulator"]
 # --------------------------------------------------------------------------
 def _predictions(scorer, responder, responses, k):
     """The scorer's view of the responses (sklearn's response handling)."""
-    key = _SegmentKey(len(next(iter(responses.values()))))
-    proxy = _ResponseProxy(responder, key, responses)
+    key = SegmentKey(len(next(iter(responses.values()))))
+    proxy = ResponseProxy(responder, key, responses)
     method = _check_response_method(proxy, scorer._response_method).__name__
     if method not in responses:
         raise ValueError(f"{method} was not computed")

@@ -2,7 +2,7 @@
 default proper scorer of a task, and the stand-in estimator scorers are handed.
 
 Segments are scored with the real scikit-learn scorer, handed a stand-in
-estimator (:class:`_ResponseProxy`) whose ``predict`` / ``predict_proba`` /
+estimator (:class:`ResponseProxy`) whose ``predict`` / ``predict_proba`` /
 ``decision_function`` return responses already computed for the whole block.
 The stand-in carries the estimator type of the wrapped model, which also
 repairs scikeras wrappers whose estimator type scikit-learn >= 1.6 no longer
@@ -43,7 +43,7 @@ KERAS_PREDICT_KWARGS = frozenset({"verbose", "batch_size", "steps", "callbacks"}
 # --------------------------------------------------------------------------
 # the stand-in estimator handed to scikit-learn scorers
 # --------------------------------------------------------------------------
-class _ResponseProxy:
+class ResponseProxy:
     """Answer a scorer's calls from precomputed responses.
 
     ``method(X)`` returns the stored response when ``X`` is the object the
@@ -101,7 +101,7 @@ class _ResponseProxy:
         return getattr(self._responder.estimator, name)
 
 
-class _SegmentKey:
+class SegmentKey:
     """Stands for a segment of rows whose responses are stored."""
 
     def __init__(self, n_rows):

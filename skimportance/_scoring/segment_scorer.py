@@ -13,7 +13,7 @@ from .._utils.compat import (
     _Scorer,
 )
 from .metrics import segment_metric
-from .scorers import _ResponseProxy, _SegmentKey, call_scorer
+from .scorers import ResponseProxy, SegmentKey, call_scorer
 
 __all__ = ["SegmentScorer"]
 
@@ -54,7 +54,7 @@ class SegmentScorer:
         record = set()
         # one response cache for all scorers, as sklearn's multimetric scorer
         responses = {}
-        proxy = _ResponseProxy(self.responder, X, responses, record=record)
+        proxy = ResponseProxy(self.responder, X, responses, record=record)
         values = {
             name: call_scorer(scorer, proxy, X, y, sample_weight)
             for name, scorer in self.scorers.items()
@@ -72,8 +72,8 @@ class SegmentScorer:
         return values
 
     def _vectorised(self, scorer, metric, responses, y, sample_weight, k):
-        key = _SegmentKey(len(next(iter(responses.values()))))
-        proxy = _ResponseProxy(self.responder, key, responses)
+        key = SegmentKey(len(next(iter(responses.values()))))
+        proxy = ResponseProxy(self.responder, key, responses)
         try:
             method = _check_response_method(proxy, scorer._response_method).__name__
         except AttributeError:
@@ -121,12 +121,12 @@ class SegmentScorer:
                 for i in range(k):
                     seg = {m: r[i * n : (i + 1) * n] for m, r in responses.items()}
                     if block is None:
-                        X_seg = _SegmentKey(n)
+                        X_seg = SegmentKey(n)
                     elif hasattr(block, "iloc"):
                         X_seg = block.iloc[i * n : (i + 1) * n]
                     else:
                         X_seg = block[i * n : (i + 1) * n]
-                    proxy = _ResponseProxy(self.responder, X_seg, seg)
+                    proxy = ResponseProxy(self.responder, X_seg, seg)
                     values.append(
                         call_scorer(scorer, proxy, X_seg, self.y, self.sample_weight)
                     )
