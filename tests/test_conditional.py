@@ -18,8 +18,8 @@ from skimportance import (
 )
 from skimportance._engine.core import draw_permutations
 from skimportance._methods.ridge import RidgeAll
+from skimportance.estimator_checks import check_fast_path_equals_plain, check_sampler
 
-from ._checks import check_fast_path_equals_plain
 from .conftest import keras_reg_model
 
 
@@ -288,6 +288,20 @@ def test_users_conditional_models():
     )
     assert np.all(np.isfinite(result.importances))
     assert not hasattr(sampler, "models_")  # the caller's sampler is not fitted
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        PermutationSampler(),
+        ConditionalSampler(),
+        ConditionalSampler(continuous=Ridge(), categorical=LogisticRegression()),
+        ConditionalSampler(feature_types="continuous"),
+    ],
+    ids=["permutation", "conditional", "user_models", "all_continuous"],
+)
+def test_samplers_pass_check_sampler(sampler):
+    check_sampler(sampler)
 
 
 def test_default_ridge_single_columns_equal_per_group_solution():

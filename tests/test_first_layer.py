@@ -7,8 +7,7 @@ import pytest
 from skimportance import KerasImportanceSelector, permutation_importance
 from skimportance._fast_paths.first_layer import first_layer_updater, split_model
 from skimportance._keras.responder import KerasResponder, SavedKerasModel
-
-from ._checks import check_fast_path_equals_plain
+from skimportance.estimator_checks import check_fast_path_equals_plain
 
 GROUPS = {"ab": [0, 1], "c": [2], "bde": [1, 3, 4]}  # overlapping, sizes 1-3
 
