@@ -237,7 +237,7 @@ def test_keras_wrapper_classifier_gets_probabilities(keras_clf, clf_data):
 def test_keras_at_end_of_pipeline(clf_data):
     from scikeras.wrappers import KerasClassifier
 
-    from .conftest import scikeras_clf_model
+    from ..conftest import scikeras_clf_model
 
     X, y = clf_data
     pipe = make_pipeline(
@@ -272,7 +272,7 @@ def test_fast_path_equals_public_methods(scikeras_multiclass, multiclass_data):
 def test_x_and_weights_untouched_dropout_and_batchnorm_inactive(clf_data):
     from scikeras.wrappers import KerasClassifier
 
-    from .conftest import scikeras_clf_model
+    from ..conftest import scikeras_clf_model
 
     X, y = clf_data
     clf = KerasClassifier(

@@ -9,7 +9,7 @@ import pytest
 from skimportance import KerasImportanceSelector
 from skimportance._selector.progress import quiet_training
 
-from .conftest import scikeras_clf_model
+from ..conftest import scikeras_clf_model
 
 
 def test_only_silenced_threads_are_silenced(capsys):

@@ -25,7 +25,7 @@ from skimportance._importance.responders import make_responder
 from skimportance._keras.responder import SavedKerasModel
 from skimportance.estimator_checks import check_fast_path_equals_plain
 
-from .conftest import scikeras_clf_model
+from ..conftest import scikeras_clf_model
 
 PREFIX = "pipeline prefix, then first-layer updates"
 

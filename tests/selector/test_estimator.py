@@ -20,7 +20,7 @@ from skimportance import KerasImportanceSelector
 from skimportance._selector.estimator import clone_estimator
 from skimportance._selector.rules import importance_pvalues, support_mask
 
-from .conftest import keras_clf_model, scikeras_clf_model, scikeras_reg_model
+from ..conftest import keras_clf_model, scikeras_clf_model, scikeras_reg_model
 
 
 @pytest.fixture(scope="module")

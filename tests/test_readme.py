@@ -60,3 +60,21 @@ def test_demo_command(tmp_path, args):
     csv = (tmp_path / "importances.csv").read_text().splitlines()
     assert csv[0].startswith("rank,feature,importance,ci_low,ci_high,")
     assert csv[0].endswith(",kept,reason") and len(csv) == 31
+
+
+@pytest.mark.slow  # trains 5 networks: about 10 s of CPU
+def test_readme_trained_model_section_runs(capsys):
+    """README's "I have a trained Keras model" example runs and finds the
+    informative inputs."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    title = "## I have a trained Keras model"
+    text = (root / "README.md").read_text()
+    section = text.split(title, 1)[1]
+    code = re.findall(r"```python\n(.*?)```", section, flags=re.S)[0]
+    exec(compile(code, "README trained model", "exec"), {"__name__": "__readme__"})
+    out = capsys.readouterr().out
+    for line in re.findall(r"kept.*: \[(.*)\]", out):
+        assert "'age'" in line and "'dose'" in line and "noise" not in line, out

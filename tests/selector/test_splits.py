@@ -11,7 +11,7 @@ from sklearn.preprocessing import StandardScaler
 from skimportance import KerasImportanceSelector
 from skimportance._selector.split_task import limit_tensorflow_threads, training_seed
 
-from .conftest import scikeras_clf_model
+from ..conftest import scikeras_clf_model
 
 
 def _keras_clf():

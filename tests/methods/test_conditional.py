@@ -20,7 +20,7 @@ from skimportance._engine.core import draw_permutations
 from skimportance._methods.ridge import RidgeAll
 from skimportance.estimator_checks import check_fast_path_equals_plain, check_sampler
 
-from .conftest import keras_reg_model
+from ..conftest import keras_reg_model
 
 
 def _correlated(n=240, seed=0):
@@ -315,24 +315,3 @@ def test_default_ridge_single_columns_equal_per_group_solution():
         others = [c for c in range(6) if c != j]
         assert coef[j, j] == 0.0
         np.testing.assert_allclose(coef[others, j], ridge.coef([j], others)[:, 0])
-
-
-def test_bench_conditional_quick(capsys):
-    """The benchmark's three tables run and show what they should."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import bench_conditional
-
-    out = bench_conditional.main(["--quick"])
-    assert out["selection"][("MLPRegressor", "permutation")][3] == 1
-    assert set(out["cost"]) >= {
-        "skimportance, method='permutation'",
-        "skimportance, method='conditional'",
-    }
-    dup = out["duplicates"]
-    # near-duplicates: both near zero under conditional, not under permutation
-    assert np.all(np.abs(dup["conditional"][:2]) < 0.05)
-    assert np.all(dup["permutation"][:2] > 0.05)
-    assert "| x1 (near-duplicate of x0) |" in capsys.readouterr().out
