@@ -9,6 +9,7 @@ import sys
 import skimportance
 
 PACKAGE = pathlib.Path(skimportance.__file__).parent
+COMPAT = PACKAGE / "_utils" / "compat.py"
 
 
 def _private_imports(path):
@@ -33,16 +34,15 @@ def _private_imports(path):
 
 
 def test_private_imports_live_in_compat_only():
+    modules = [p for p in sorted(PACKAGE.rglob("*.py")) if p != COMPAT]
     offenders = {
-        path.name: _private_imports(path)
-        for path in PACKAGE.glob("*.py")
-        if path.name != "_compat.py" and _private_imports(path)
+        str(path.relative_to(PACKAGE)): _private_imports(path)
+        for path in modules
+        if _private_imports(path)
     }
     assert offenders == {}
-    assert _private_imports(PACKAGE / "_compat.py")  # the list itself
-    assert "keras.src" not in "".join(
-        p.read_text() for p in PACKAGE.glob("*.py") if p.name != "_compat.py"
-    )
+    assert _private_imports(COMPAT)  # the list itself
+    assert "keras.src" not in "".join(p.read_text() for p in modules)
 
 
 def test_import_installs_no_hook_and_eli5_registers_explicitly():
