@@ -1,4 +1,5 @@
-"""Sequences (LSTM/GRU input), feature groups, one-hot blocks, correlated features."""
+"""What is permuted together (``_engine.groups``): sequences (LSTM/GRU input),
+feature groups, one-hot blocks, correlated features."""
 
 import keras
 import numpy as np

@@ -1,36 +1,25 @@
-"""KerasImportanceSelector: importance, selection, and life inside scikit-learn."""
+"""KerasImportanceSelector (``_selector.estimator``): importance and selection
+end to end, Keras estimators, life inside scikit-learn's tools, pickling,
+parameters checked before any training, clear errors."""
 
 import pickle
 
 import numpy as np
 import pandas as pd
 import pytest
-import sklearn
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
-from sklearn.feature_selection import RFE, RFECV
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import get_scorer, log_loss, r2_score
+from sklearn.metrics import log_loss, r2_score
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 
 from skimportance import KerasImportanceSelector
 from skimportance._selector.estimator import clone_estimator
-from skimportance._selector.rules import importance_pvalues, support_mask
 
 from ..conftest import keras_clf_model, scikeras_clf_model, scikeras_reg_model
-
-
-@pytest.fixture(scope="module")
-def informative_first():
-    """3 informative features first (logistic model), then 5 pure noise columns."""
-    rng = np.random.RandomState(0)
-    X = rng.normal(size=(400, 8))
-    logit = 2.0 * X[:, 0] - 2.0 * X[:, 1] + 1.5 * X[:, 2]
-    y = (rng.uniform(size=400) < 1 / (1 + np.exp(-logit))).astype(int)
-    return X, y
 
 
 def test_selects_the_informative_features(informative_first):
@@ -58,51 +47,6 @@ def test_repeatable_with_random_state(informative_first):
     np.testing.assert_array_equal(a.importances_, b.importances_)
 
 
-def test_negative_importance_is_never_rewarded():
-    importances = np.array([0.5, -0.4, 0.0, 0.1, -0.05])
-    pvalues = np.array([0.0, 0.0, 1.0, 0.01, 0.0])
-    # sklearn's SelectFromModel would keep |-0.4| >= threshold
-    assert list(support_mask(importances, pvalues, threshold=-1.0)) == [
-        True,
-        False,
-        False,
-        True,
-        False,
-    ]
-    assert list(support_mask(importances, pvalues)) == [True, False, False, True, False]
-    assert list(support_mask(importances, pvalues, threshold="mean")) == [
-        True,
-        False,
-        False,
-        True,
-        False,
-    ]
-    # only an explicit minimum count can take a non-positive feature
-    assert (
-        support_mask(
-            importances, pvalues, threshold=0.3, min_features_to_select=3
-        ).sum()
-        == 3
-    )
-
-
-@pytest.mark.parametrize(
-    "threshold, expected",
-    [
-        (0.15, [0]),
-        ("mean", [0, 1]),
-        ("median", [0, 1, 2]),
-        ("1.5*mean", [0]),
-        ("0.5 * median", [0, 1, 2]),
-        ("5*median", [0, 1]),
-    ],
-)
-def test_threshold_forms(threshold, expected):
-    importances = np.array([0.3, 0.12, 0.02, 0.0, -0.01])
-    mask = support_mask(importances, np.zeros(5), threshold=threshold)
-    np.testing.assert_array_equal(np.flatnonzero(mask), expected)
-
-
 def test_max_and_min_features(informative_first):
     X, y = informative_first
     sel = KerasImportanceSelector(
@@ -118,31 +62,7 @@ def test_max_and_min_features(informative_first):
     np.testing.assert_array_equal(sel.get_support(indices=True), np.sort(top2))
 
 
-def test_pvalues_are_calibrated_on_noise_features():
-    """The corrected resampled t-test keeps false positives near alpha."""
-    pvalues = []
-    for seed in range(12):
-        rng = np.random.RandomState(seed)
-        X = rng.normal(size=(300, 8))
-        y = (rng.uniform(size=300) < 1 / (1 + np.exp(-2 * X[:, 0]))).astype(int)
-        sel = KerasImportanceSelector(LogisticRegression(), cv=5, random_state=seed)
-        pvalues.append(sel.fit(X, y).pvalues_[1:])
-        assert sel.pvalues_[0] < 0.01
-    assert np.mean(np.concatenate(pvalues) < 0.05) <= 0.08
-
-
-def test_pvalues_use_splits_as_units():
-    rng = np.random.RandomState(0)
-    # split means 0.1, 0.2, 0.3 (with noise within): clearly positive
-    imp = np.repeat([[0.1, 0.2, 0.3]], 2, axis=0).repeat(4, axis=1)
-    imp = imp + rng.normal(0, 0.01, imp.shape)
-    imp[1] -= 0.2  # split means -0.1, 0.0, 0.1: no evidence
-    p = importance_pvalues(imp, n_splits=3)
-    assert p[0] < 0.05 and p[1] > 0.3
-    assert importance_pvalues(np.zeros((1, 6)), 3)[0] == 1.0
-
-
-# ---------------------------------------------------------------- Keras
+# ---------------------------------------------------------------------- Keras
 def test_scikeras_classifier_on_dataframe(informative_first):
     from scikeras.wrappers import KerasClassifier
 
@@ -214,24 +134,7 @@ def test_prefit_and_frozen(scikeras_clf, clf_data):
         np.testing.assert_array_equal(before, after)
 
 
-def test_stratified_for_scikeras_with_rare_class():
-    from scikeras.wrappers import KerasClassifier
-
-    rng = np.random.RandomState(0)
-    X = rng.normal(size=(100, 3))
-    y = np.zeros(100, dtype=int)
-    y[:6] = 1  # 6 positives in 5 folds: only stratification puts one in each
-    X[:6, 0] += 3
-    sel = KerasImportanceSelector(
-        KerasClassifier(scikeras_clf_model, epochs=2, verbose=0),
-        cv=5,
-        n_repeats=2,
-        random_state=0,
-    ).fit(X, y)
-    assert np.all(np.isfinite(sel.importances_))
-
-
-# ------------------------------------------------- inside sklearn's tools
+# ----------------------------------------------------- inside sklearn's tools
 def test_pipeline_cross_val_score_and_grid_search_roc_auc():
     from scikeras.wrappers import KerasClassifier as PlainKerasClassifier
 
@@ -269,102 +172,7 @@ def test_pipeline_cross_val_score_and_grid_search_roc_auc():
     assert grid.best_score_ > 0.6
 
 
-def test_wrappers_restore_estimator_type_for_grid_search():
-    """The supported fix for users' own pipelines under scikit-learn >= 1.6."""
-    from scikeras.wrappers import KerasClassifier as Plain
-    from sklearn.base import is_classifier
-
-    from skimportance.wrappers import KerasClassifier, KerasRegressor
-
-    assert not is_classifier(Plain(scikeras_clf_model))  # the scikeras bug
-    assert is_classifier(KerasClassifier(scikeras_clf_model))
-    assert sklearn.base.is_regressor(KerasRegressor(scikeras_reg_model))
-    X, y = make_classification(120, 4, random_state=0)
-    grid = GridSearchCV(
-        KerasClassifier(scikeras_clf_model, verbose=0),
-        {"epochs": [2, 4]},
-        cv=2,
-        scoring="roc_auc",
-    ).fit(X, y)
-    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
-
-
-def test_keras_sklearn_classifier_fix_has_predict_proba(clf_data):
-    from skimportance.wrappers import SKLearnClassifier
-
-    X, y = clf_data
-    est = SKLearnClassifier(keras_clf_model, fit_kwargs={"epochs": 3, "verbose": 0})
-    assert clone(est).fit_kwargs == {"epochs": 3, "verbose": 0}
-    est.fit(X, y, sample_weight=np.ones(len(y)))
-    assert est.fit_kwargs == {"epochs": 3, "verbose": 0}  # not polluted by fit
-    proba = est.predict_proba(X)
-    assert proba.shape == (len(X), 2)
-    assert -get_scorer("neg_log_loss")(est, X, y) < 1.0
-
-
-def test_rfe_and_rfecv_read_feature_importances(informative_first):
-    X, y = informative_first
-    inner = KerasImportanceSelector(
-        LogisticRegression(), cv=2, n_repeats=2, random_state=0
-    )
-    rfe = RFE(inner, n_features_to_select=3).fit(X, y)
-    np.testing.assert_array_equal(rfe.get_support(indices=True), [0, 1, 2])
-    rfecv = RFECV(inner, cv=2, step=2).fit(X, y)
-    assert 3 <= rfecv.n_features_ <= 8
-    assert rfecv.support_[:3].all()
-
-
-def test_rfe_with_scikeras(clf_data):
-    from scikeras.wrappers import KerasClassifier
-
-    X, y = clf_data
-    inner = KerasImportanceSelector(
-        KerasClassifier(scikeras_clf_model, epochs=5, verbose=0),
-        cv=2,
-        n_repeats=2,
-        random_state=0,
-    )
-    rfe = RFE(inner, n_features_to_select=4, step=2).fit(X, y)
-    assert rfe.support_.sum() == 4
-
-
-# --------------------------------------------------------- sample_weight
-def test_sample_weight_goes_to_fit_and_scorer(informative_first):
-    X, y = informative_first
-    w = np.where(y == 1, 3.0, 1.0)
-    est = LogisticRegression().fit(X, y, sample_weight=w)
-    sel = KerasImportanceSelector(est, cv="prefit").fit(X, y, sample_weight=w)
-    expected = -log_loss(y, est.predict_proba(X), sample_weight=w)
-    assert sel.baseline_score_ == pytest.approx(expected, rel=1e-12)
-    # and to the fit of every fold
-    a = KerasImportanceSelector(LogisticRegression(), cv=2, random_state=0)
-    b = clone(a)
-    a.fit(X, y, sample_weight=w)
-    b.fit(X, y)
-    assert not np.allclose(a.importances_, b.importances_)
-    np.testing.assert_allclose(a.estimator_.coef_, est.coef_, rtol=1e-6)
-
-
-def test_metadata_routing(informative_first):
-    X, y = informative_first
-    w = np.where(y == 1, 3.0, 1.0)
-    with sklearn.config_context(enable_metadata_routing=True):
-        est = LogisticRegression().set_fit_request(sample_weight=True)
-        sel = KerasImportanceSelector(est, cv=2, random_state=0).fit(
-            X, y, sample_weight=w
-        )
-        np.testing.assert_allclose(
-            sel.estimator_.coef_,
-            LogisticRegression().fit(X, y, sample_weight=w).coef_,
-            rtol=1e-6,
-        )
-        with pytest.raises(Exception, match="sample_weight"):
-            KerasImportanceSelector(LogisticRegression(), cv=2).fit(
-                X, y, sample_weight=w
-            )
-
-
-# --------------------------------------------------------------- pickling
+# ------------------------------------------------------------------- pickling
 def test_pickle_with_keras_models(scikeras_clf, keras_clf, clf_data):
     X, y = clf_data
     for est in (scikeras_clf, keras_clf):
@@ -376,7 +184,49 @@ def test_pickle_with_keras_models(scikeras_clf, keras_clf, clf_data):
         np.testing.assert_array_equal(again.predict(X), sel.predict(X))
 
 
-# ------------------------------------------------------------------ errors
+# ---------------------------------------------------- checked before training
+class CountingLogistic(ClassifierMixin, BaseEstimator):
+    """A LogisticRegression that records every fit (to tell when training ran)."""
+
+    fits = []
+
+    def fit(self, X, y):
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        CountingLogistic.fits.append(len(X))
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"threshold": "meen"}, "Invalid threshold"),
+        ({"threshold": "1.25*mode"}, "Invalid threshold"),
+        ({"threshold": float("nan")}, "threshold"),
+        ({"max_features": lambda X: -1}, "max_features"),
+        ({"max_features": lambda X: 1.5}, "max_features"),
+        ({"cv": 500}, "splits"),
+        ({"n_repeats": 0}, "n_repeats"),
+        ({"alpha": 1.5}, "alpha"),
+        ({"feature_groups": [[0, 9]]}, "names feature 9"),
+    ],
+)
+def test_bad_parameters_fail_before_any_training(data, params, message):
+    X, y, _ = data
+    CountingLogistic.fits.clear()
+    sel = KerasImportanceSelector(CountingLogistic(), **{"cv": 2, **params})
+    with pytest.raises(ValueError, match=message):
+        sel.fit(X, y)
+    assert CountingLogistic.fits == []
+
+
+# --------------------------------------------------------------------- errors
 def test_clear_errors(informative_first, scikeras_clf, clf_data):
     from scikeras.wrappers import KerasClassifier
 
@@ -405,25 +255,3 @@ def test_clear_errors(informative_first, scikeras_clf, clf_data):
     X_nan[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         KerasImportanceSelector(scikeras_clf, cv="prefit").fit(X_nan, clf_data[1])
-
-
-def test_verbose_0_silences_keras_and_verbose_1_shows_progress(capsys):
-    import keras
-    from scikeras.wrappers import KerasClassifier
-
-    X, y = make_classification(120, 4, random_state=0)
-    est = KerasClassifier(scikeras_clf_model, epochs=2)  # scikeras' verbose=1 default
-    keras.config.enable_interactive_logging()  # Keras prints epoch bars to stdout
-    try:
-        est.fit(X, y)
-        assert "Epoch" in capsys.readouterr().out  # what verbose=0 has to silence
-        KerasImportanceSelector(est, cv=2, n_repeats=2, random_state=0).fit(X, y)
-        out = capsys.readouterr()
-        assert out.out == "" and "%|" not in out.err
-        KerasImportanceSelector(est, cv=2, n_repeats=2, random_state=0, verbose=1).fit(
-            X, y
-        )
-        out = capsys.readouterr()
-        assert "%|" in out.err and "Epoch" not in out.out
-    finally:
-        keras.config.disable_interactive_logging()

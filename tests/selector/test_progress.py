@@ -1,10 +1,13 @@
-"""Quiet training: silences the training thread only, and restores sys.stdout."""
+"""Progress and quiet training (``_selector.progress``): ``verbose=0`` silences
+Keras, ``verbose=1`` shows the bar; quiet training silences the training
+thread only, and restores sys.stdout."""
 
 import sys
 import threading
 
 import joblib
 import pytest
+from sklearn.datasets import make_classification
 
 from skimportance import KerasImportanceSelector
 from skimportance._selector.progress import quiet_training
@@ -91,3 +94,25 @@ def test_threaded_fits_restore_stdout_and_other_threads_print(clf_data, capsys):
     assert "building the network" not in out
     print("after")
     assert capsys.readouterr().out == "after\n"
+
+
+def test_verbose_0_silences_keras_and_verbose_1_shows_progress(capsys):
+    import keras
+    from scikeras.wrappers import KerasClassifier
+
+    X, y = make_classification(120, 4, random_state=0)
+    est = KerasClassifier(scikeras_clf_model, epochs=2)  # scikeras' verbose=1 default
+    keras.config.enable_interactive_logging()  # Keras prints epoch bars to stdout
+    try:
+        est.fit(X, y)
+        assert "Epoch" in capsys.readouterr().out  # what verbose=0 has to silence
+        KerasImportanceSelector(est, cv=2, n_repeats=2, random_state=0).fit(X, y)
+        out = capsys.readouterr()
+        assert out.out == "" and "%|" not in out.err
+        KerasImportanceSelector(est, cv=2, n_repeats=2, random_state=0, verbose=1).fit(
+            X, y
+        )
+        out = capsys.readouterr()
+        assert "%|" in out.err and "Epoch" not in out.out
+    finally:
+        keras.config.disable_interactive_logging()

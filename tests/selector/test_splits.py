@@ -1,4 +1,6 @@
-"""Parallel splits through joblib: same numbers as sequential, Dask included."""
+"""The selector's splits (``_selector.splits``, ``split_task``): stratified for a
+classifier, the evaluated rows of each, and running them in parallel through
+joblib with the numbers of a sequential fit (Dask included)."""
 
 import joblib
 import numpy as np
@@ -11,9 +13,50 @@ from sklearn.preprocessing import StandardScaler
 from skimportance import KerasImportanceSelector
 from skimportance._selector.split_task import limit_tensorflow_threads, training_seed
 
-from ..conftest import scikeras_clf_model
+from ..conftest import _logistic, scikeras_clf_model
 
 
+# ----------------------------------------------------------------- the splits
+def test_stratified_for_scikeras_with_rare_class():
+    from scikeras.wrappers import KerasClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y = np.zeros(100, dtype=int)
+    y[:6] = 1  # 6 positives in 5 folds: only stratification puts one in each
+    X[:6, 0] += 3
+    sel = KerasImportanceSelector(
+        KerasClassifier(scikeras_clf_model, epochs=2, verbose=0),
+        cv=5,
+        n_repeats=2,
+        random_state=0,
+    ).fit(X, y)
+    assert np.all(np.isfinite(sel.importances_))
+
+
+def test_max_samples_scores_baseline_on_the_same_rows():
+    """Before: inputs an L1 model ignores got importance 0.0119, p=0, kept."""
+    X, y = _logistic(0, n=400, coefs=(1.5,))
+    est = LogisticRegression(l1_ratio=1, C=0.05, solver="liblinear").fit(X, y)
+    zero = np.flatnonzero(est.coef_[0] == 0)
+    assert len(zero) >= 5
+    for cv in ("prefit", 3):
+        model = (
+            est
+            if cv == "prefit"
+            else LogisticRegression(l1_ratio=1, C=0.05, solver="liblinear")
+        )
+        sel = KerasImportanceSelector(
+            model, cv=cv, max_samples=0.5, random_state=0, min_features_to_select=0
+        ).fit(X, y)
+        if cv == "prefit":
+            np.testing.assert_array_equal(sel.importances_[zero], 0.0)
+            assert np.all(sel.pvalues_[zero] == 1.0)
+        assert not sel.get_support()[zero].any()
+        assert sel.get_support()[0]
+
+
+# ---------------------------------------------- in parallel, seeded per split
 def _keras_clf():
     from scikeras.wrappers import KerasClassifier
 
