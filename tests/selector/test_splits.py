@@ -5,7 +5,9 @@ joblib with the numbers of a sequential fit (Dask included)."""
 import joblib
 import numpy as np
 import pytest
+from sklearn.base import is_classifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -18,20 +20,37 @@ from ..conftest import _logistic, scikeras_clf_model
 
 # ----------------------------------------------------------------- the splits
 def test_stratified_for_scikeras_with_rare_class():
+    """cv=5 is stratified for a scikeras classifier too, which scikit-learn >= 1.6
+    does not see as a classifier (check_cv alone would give KFold)."""
     from scikeras.wrappers import KerasClassifier
 
     rng = np.random.RandomState(0)
     X = rng.normal(size=(100, 3))
     y = np.zeros(100, dtype=int)
-    y[:6] = 1  # 6 positives in 5 folds: only stratification puts one in each
-    X[:6, 0] += 3
+    y[:5] = 1  # 5 positives in 5 folds: stratified, exactly one in each
+    X[:5, 0] += 3
+    estimator = KerasClassifier(scikeras_clf_model, epochs=2, verbose=0)
+    assert not is_classifier(estimator)
+    held_out = []  # the labels of every held-out part the scorer is given
+
+    def log_loss_seen(est, X_part, y_part):
+        held_out.append(np.asarray(y_part).copy())
+        return -log_loss(y_part, est.predict_proba(X_part), labels=[0, 1])
+
     sel = KerasImportanceSelector(
-        KerasClassifier(scikeras_clf_model, epochs=2, verbose=0),
+        estimator,
         cv=5,
         n_repeats=2,
         random_state=0,
+        scoring=log_loss_seen,
+        min_features_to_select=0,
     ).fit(X, y)
+    assert sel.n_splits_ == 5
     assert np.all(np.isfinite(sel.importances_))
+    # every split's held-out rows hold the rare class once (a shuffled KFold
+    # with this seed leaves one part without it and puts two in another)
+    assert {len(part) for part in held_out} == {20}
+    assert [int(part.sum()) for part in held_out] == [1] * len(held_out)
 
 
 def test_max_samples_scores_baseline_on_the_same_rows():
