@@ -1,4 +1,6 @@
-"""Shared fixtures: tiny real Keras models trained through the real wrappers."""
+"""Shared fixtures: tiny real Keras models trained through the real wrappers,
+plain trained ``keras.Model`` objects of each style (``models``), and a fitted
+selector for the plot and eli5 tests (``fitted_selector``)."""
 
 import os
 
@@ -7,8 +9,12 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.datasets import make_classification, make_regression  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from skimportance import KerasImportanceSelector  # noqa: E402
 
 keras.config.disable_interactive_logging()
 
@@ -154,3 +160,119 @@ def keras_reg(reg_data):
     return SKLearnRegressor(
         keras_reg_model, fit_kwargs={"epochs": 15, "verbose": 0}
     ).fit(X, y)
+
+
+@pytest.fixture(scope="session")
+def fitted_selector():
+    """A selector fitted on a DataFrame: y depends on columns "a" and "b"."""
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.normal(size=(300, 5)), columns=list("abcde"))
+    y = (X["a"] - X["b"] > 0).astype(int)
+    return KerasImportanceSelector(LogisticRegression(), cv=3, random_state=0).fit(X, y)
+
+
+# ------------------------------------ plain trained keras.Model, each style
+N_FEATURES = 5
+
+
+def _data(n_classes=2, seed=0):
+    X, y = make_classification(
+        n_samples=240,
+        n_features=N_FEATURES,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=n_classes,
+        shuffle=False,
+        random_state=seed,
+    )
+    return X.astype("float32"), y
+
+
+def _train(model, X, y, loss):
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss=loss)
+    model.fit(X, y, epochs=3, batch_size=32, verbose=0)
+    return model
+
+
+def sequential_grown_with_add():
+    """Binary, sigmoid; the way most Keras code builds a network."""
+    X, y = _data()
+    model = keras.Sequential([keras.Input((N_FEATURES,))])
+    model.add(keras.layers.Dense(8, activation="relu"))
+    model.add(keras.layers.Dense(1, activation="sigmoid"))
+    return _train(model, X, y, "binary_crossentropy"), X, y, [0, 1]
+
+
+def functional_softmax_strings():
+    """3 classes, softmax, string labels (the model learnt their indices)."""
+    X, y = _data(n_classes=3, seed=1)
+    inp = keras.Input((N_FEATURES,))
+    out = keras.layers.Dense(3, activation="softmax")(
+        keras.layers.Dense(8, activation="relu")(inp)
+    )
+    model = _train(keras.Model(inp, out), X, y, "sparse_categorical_crossentropy")
+    labels = np.array(["ant", "bee", "cat"])
+    return model, X, labels[y], labels
+
+
+def regressor():
+    X, _ = _data()
+    y = (2 * X[:, 0] - X[:, 1]).astype("float32")
+    model = keras.Sequential(
+        [keras.Input((N_FEATURES,)), keras.layers.Dense(8, activation="relu")]
+        + [keras.layers.Dense(1)]
+    )
+    return _train(model, X, y, "mse"), X, y, None
+
+
+class Subclassed(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = keras.layers.Dense(8, activation="relu")
+        self.out = keras.layers.Dense(1, activation="sigmoid")
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+def subclassed():
+    X, y = _data()
+    return _train(Subclassed(), X, y, "binary_crossentropy"), X, y, [0, 1]
+
+
+def loaded(tmp_path_factory):
+    model, X, y, classes = sequential_grown_with_add()
+    path = tmp_path_factory.mktemp("saved") / "model.keras"
+    model.save(path)
+    return keras.saving.load_model(path), X, y, classes
+
+
+BUILDERS = {
+    "sequential_add": sequential_grown_with_add,
+    "functional_softmax_strings": functional_softmax_strings,
+    "regressor": regressor,
+    "subclassed": subclassed,
+}
+
+
+@pytest.fixture(scope="session")
+def models(tmp_path_factory):
+    """name -> (trained keras.Model, X, y, classes): each builder's, and a
+    model saved and loaded again (``"loaded"``)."""
+    keras.utils.set_random_seed(0)
+    built = {name: build() for name, build in BUILDERS.items()}
+    built["loaded"] = loaded(tmp_path_factory)
+    return built
+
+
+def _weights(model):
+    return [np.array(w) for w in model.get_weights()]
+
+
+# ------------------------------------------------------------------- data
+def _logistic(seed, n=600, coefs=(1.0, 0.25), n_inputs=10):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, n_inputs))
+    logit = X[:, : len(coefs)] @ np.asarray(coefs)
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, y

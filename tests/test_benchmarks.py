@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -103,3 +104,24 @@ def test_bench_permutation_styles_quick(capsys):
     assert all(used != "none" for _, _, _, used, _ in rows)
     assert all(diff[0] < 1e-4 for *_, diff in rows)
     assert "| model style |" in capsys.readouterr().out
+
+
+def test_bench_conditional_quick(capsys):
+    """The benchmark's three tables run and show what they should."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_conditional
+
+    out = bench_conditional.main(["--quick"])
+    assert out["selection"][("MLPRegressor", "permutation")][3] == 1
+    assert set(out["cost"]) >= {
+        "skimportance, method='permutation'",
+        "skimportance, method='conditional'",
+    }
+    dup = out["duplicates"]
+    # near-duplicates: both near zero under conditional, not under permutation
+    assert np.all(np.abs(dup["conditional"][:2]) < 0.05)
+    assert np.all(dup["permutation"][:2] > 0.05)
+    assert "| x1 (near-duplicate of x0) |" in capsys.readouterr().out

@@ -1,8 +1,16 @@
-"""PermutationImportanceDisplay in scikit-learn's Display style."""
+"""PermutationImportanceDisplay in scikit-learn's Display style: built from
+importances, a fitted estimator and X, y, a fitted selector (its intervals
+drawn), or a result of permutation_importance."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
+
+from skimportance import KerasImportanceSelector, permutation_importance
+from skimportance._reporting.table import importance_intervals
+
+from .conftest import N_FEATURES
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -55,3 +63,67 @@ def test_from_estimator_measures_a_fitted_estimator_on_X_y():
     with pytest.raises(ValueError, match="needs y"):
         PermutationImportanceDisplay.from_estimator(clf, X)
     plt.close("all")
+
+
+def test_display_draws_on_given_axis(fitted_selector):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skimportance.plotting import PermutationImportanceDisplay
+
+    fig, ax = plt.subplots()
+    display = PermutationImportanceDisplay.from_estimator(fitted_selector, ax=ax)
+    assert display.ax_ is ax and display.figure_ is fig
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-2:] == ["b", "a"] or labels[-2:] == ["a", "b"]  # best at top
+    assert "neg_log_loss" in ax.get_xlabel()
+    bar = PermutationImportanceDisplay.from_estimator(
+        fitted_selector, kind="bar", top=3, ax=plt.subplots()[1]
+    )
+    assert len(bar.ax_.patches) == 3
+    X_new = pd.DataFrame(
+        np.random.RandomState(1).normal(size=(50, 5)), columns=list("abcde")
+    )
+    result = permutation_importance(
+        fitted_selector.estimator_, X_new, np.arange(50) % 2, random_state=0
+    )
+    d = PermutationImportanceDisplay.from_result(
+        result, feature_names=list("vwxyz"), threshold=0.01
+    )
+    assert {t.get_text() for t in d.ax_.get_yticklabels()} == set("vwxyz")
+    with pytest.raises(ValueError, match="kind"):
+        display.plot(kind="pie")
+    plt.close("all")
+
+
+def test_plot_draws_the_intervals(fitted_selector):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skimportance.plotting import PermutationImportanceDisplay
+
+    ci = importance_intervals(fitted_selector)
+    for kind in ("box", "bar"):
+        display = PermutationImportanceDisplay.from_estimator(
+            fitted_selector, kind=kind, ax=plt.subplots()[1]
+        )
+        _, caplines, (bars,) = display.errorbar_
+        # one horizontal segment per feature, from the lower to the upper bound
+        spans = sorted(tuple(np.round(seg[:, 0], 9)) for seg in bars.get_segments())
+        assert spans == sorted(tuple(np.round(row, 9)) for row in ci)
+        labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+        assert "mean, 90% confidence interval" in labels  # alpha=0.05
+    plt.close("all")
+
+
+def test_from_estimator_on_a_selector_prefit_on_a_raw_keras_regressor(models):
+    model, X, y, _ = models["regressor"]
+    selector = KerasImportanceSelector(
+        model, cv="prefit", n_repeats=2, random_state=0
+    ).fit(X, y)
+    display = PermutationImportanceDisplay.from_estimator(selector)
+    assert len(display.ax_.get_yticklabels()) == N_FEATURES

@@ -11,8 +11,9 @@ its preconditions: :meth:`FastPath.why_not` says why it does not apply (or
 None), :meth:`FastPath.build` returns a :class:`PieceResponder` or None (its
 check against the plain path failed). :func:`find_fast_path` returns the first
 that applies. A new path (Embedding-first, Conv1D-first) is one more
-candidate here, and its tests call ``tests._checks.check_fast_path_equals_plain``
-(the fast path is used, and equals the plain path).
+candidate here, and its tests call
+:func:`skimportance.estimator_checks.check_fast_path_equals_plain` (the fast
+path is used, and equals the plain path).
 """
 
 import logging

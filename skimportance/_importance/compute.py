@@ -1,7 +1,7 @@
 """``compute_importances``: measuring a fitted estimator on validated input.
 
-Shared by :func:`skimportance.permutation_importance` and the selector's split
-tasks (:func:`skimportance._selector.split_task.fit_and_measure`). In named steps: the
+Shared by :func:`skimportance.permutation_importance` and the selector's
+splits (:func:`skimportance._selector.splits.measure_split`). In named steps: the
 scorers and the estimator's responder; what is permuted (X seen flat, the
 groups, the rows and permutations, a sampler's replacements); the baseline;
 the permuted scores, by the engine (:mod:`skimportance._engine.core`) or a fast

@@ -24,7 +24,7 @@ from skimportance._keras.backend import to_numpy
 from skimportance._keras.responder import KerasResponder
 from skimportance.wrappers import FittedKerasModel, SKLearnClassifier
 
-from .conftest import dense_model
+from ..conftest import dense_model
 
 
 def _softmax_model(X, y):

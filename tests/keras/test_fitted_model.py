@@ -1,13 +1,12 @@
-"""A plain fitted keras.Model wherever a fitted estimator goes; make_trainable;
-the drop-in edges (y=None, array-likes, errors)."""
+"""A plain fitted keras.Model wherever a fitted estimator goes (the models of
+each style are the ``models`` fixture, in conftest.py); the drop-in edges
+(y=None, array-likes, errors). ``make_trainable``: test_wrappers.py."""
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.base import clone
-from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.inspection import permutation_importance as sklearn_importance
@@ -17,104 +16,9 @@ from skimportance import KerasImportanceSelector, permutation_importance
 from skimportance._importance.responders import make_responder
 from skimportance.wrappers import (
     FittedKerasModel,
-    KerasModelClassifier,
-    KerasModelRegressor,
-    make_trainable,
 )
 
-N_FEATURES = 5
-
-
-def _data(n_classes=2, seed=0):
-    X, y = make_classification(
-        n_samples=240,
-        n_features=N_FEATURES,
-        n_informative=3,
-        n_redundant=0,
-        n_classes=n_classes,
-        shuffle=False,
-        random_state=seed,
-    )
-    return X.astype("float32"), y
-
-
-def _train(model, X, y, loss):
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss=loss)
-    model.fit(X, y, epochs=3, batch_size=32, verbose=0)
-    return model
-
-
-def sequential_grown_with_add():
-    """Binary, sigmoid; the way most Keras code builds a network."""
-    X, y = _data()
-    model = keras.Sequential([keras.Input((N_FEATURES,))])
-    model.add(keras.layers.Dense(8, activation="relu"))
-    model.add(keras.layers.Dense(1, activation="sigmoid"))
-    return _train(model, X, y, "binary_crossentropy"), X, y, [0, 1]
-
-
-def functional_softmax_strings():
-    """3 classes, softmax, string labels (the model learnt their indices)."""
-    X, y = _data(n_classes=3, seed=1)
-    inp = keras.Input((N_FEATURES,))
-    out = keras.layers.Dense(3, activation="softmax")(
-        keras.layers.Dense(8, activation="relu")(inp)
-    )
-    model = _train(keras.Model(inp, out), X, y, "sparse_categorical_crossentropy")
-    labels = np.array(["ant", "bee", "cat"])
-    return model, X, labels[y], labels
-
-
-def regressor():
-    X, _ = _data()
-    y = (2 * X[:, 0] - X[:, 1]).astype("float32")
-    model = keras.Sequential(
-        [keras.Input((N_FEATURES,)), keras.layers.Dense(8, activation="relu")]
-        + [keras.layers.Dense(1)]
-    )
-    return _train(model, X, y, "mse"), X, y, None
-
-
-class Subclassed(keras.Model):
-    def __init__(self):
-        super().__init__()
-        self.hidden = keras.layers.Dense(8, activation="relu")
-        self.out = keras.layers.Dense(1, activation="sigmoid")
-
-    def call(self, x):
-        return self.out(self.hidden(x))
-
-
-def subclassed():
-    X, y = _data()
-    return _train(Subclassed(), X, y, "binary_crossentropy"), X, y, [0, 1]
-
-
-def loaded(tmp_path_factory):
-    model, X, y, classes = sequential_grown_with_add()
-    path = tmp_path_factory.mktemp("saved") / "model.keras"
-    model.save(path)
-    return keras.saving.load_model(path), X, y, classes
-
-
-BUILDERS = {
-    "sequential_add": sequential_grown_with_add,
-    "functional_softmax_strings": functional_softmax_strings,
-    "regressor": regressor,
-    "subclassed": subclassed,
-}
-
-
-@pytest.fixture(scope="module")
-def models(tmp_path_factory):
-    keras.utils.set_random_seed(0)
-    built = {name: build() for name, build in BUILDERS.items()}
-    built["loaded"] = loaded(tmp_path_factory)
-    return built
-
-
-def _weights(model):
-    return [np.array(w) for w in model.get_weights()]
+from ..conftest import BUILDERS, _weights
 
 
 @pytest.mark.backend
@@ -191,7 +95,8 @@ def test_selector_prefit_on_a_raw_model(models, name, frozen):
     assert selector.transform(X).shape[1] == selector.get_support().sum()
 
 
-def test_selector_prefit_regressor_plot_and_eli5(models):
+def test_selector_prefit_regressor(models):
+    # its plot and eli5 explanation: test_plotting.py and test_eli5.py
     model, X, y, _ = models["regressor"]
     selector = KerasImportanceSelector(
         model, cv="prefit", n_repeats=2, random_state=0
@@ -200,72 +105,12 @@ def test_selector_prefit_regressor_plot_and_eli5(models):
     assert selector.baseline_score_ == pytest.approx(
         r2_score(y, model.predict(X, verbose=0)[:, 0]), rel=1e-5
     )
-    pytest.importorskip("matplotlib")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from skimportance.plotting import PermutationImportanceDisplay
-
-    display = PermutationImportanceDisplay.from_estimator(selector)
-    assert len(display.ax_.get_yticklabels()) == N_FEATURES
-    eli5 = pytest.importorskip("eli5")
-    pytest.importorskip("skimportance.eli5")  # registers the selector
-    text = eli5.format_as_text(eli5.explain_weights(selector))
-    assert "x0" in text
 
 
 def test_selector_with_cv_names_make_trainable(models):
     model, X, y, _ = models["sequential_add"]
     with pytest.raises(TypeError, match="make_trainable"):
         KerasImportanceSelector(model, cv=3).fit(X, y)
-
-
-def test_make_trainable_trains_fresh_copies(models):
-    model, X, y, _ = models["sequential_add"]
-    before = _weights(model)
-    estimator = make_trainable(model, epochs=2, batch_size=32, verbose=0)
-    assert isinstance(estimator, KerasModelClassifier)
-    assert clone(estimator).fit_kwargs == {"epochs": 2, "batch_size": 32, "verbose": 0}
-    labels = np.where(y == 1, "yes", "no")
-    selector = KerasImportanceSelector(
-        estimator, cv=2, n_repeats=2, random_state=0, refit=False
-    ).fit(X, labels)
-    assert selector.scoring_ == "neg_log_loss"
-    assert selector.importances_.shape == (N_FEATURES, 4)
-    fitted = clone(estimator).fit(X, labels)
-    assert list(fitted.classes_) == ["no", "yes"]
-    assert fitted.model_ is not model
-    assert len(fitted.history_.history["loss"]) == 2
-    for got, want in zip(_weights(model), before):
-        assert_allclose(got, want, rtol=0, atol=0)  # the template is not trained
-
-
-@pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "categorical"])
-def test_make_trainable_softmax_targets(models, loss):
-    model, X, y, classes = models["functional_softmax_strings"]
-    template = keras.models.clone_model(model)
-    template.compile(
-        optimizer="adam",
-        loss=keras.losses.CategoricalCrossentropy() if loss == "categorical" else loss,
-    )
-    fitted = make_trainable(template, epochs=1, verbose=0).fit(X, y)
-    assert np.isfinite(fitted.history_.history["loss"][0])
-    assert fitted.predict_proba(X).shape == (len(X), 3)
-    assert set(fitted.predict(X)) <= set(classes)
-
-
-def test_make_trainable_regressor_and_uncompiled(models):
-    model, X, y, _ = models["regressor"]
-    estimator = make_trainable(model, epochs=1, verbose=0)
-    assert isinstance(estimator, KerasModelRegressor)
-    result = permutation_importance(
-        estimator.fit(X, y), X, y, n_repeats=2, random_state=0
-    )
-    theirs = sklearn_importance(estimator, X, y, n_repeats=2, random_state=0)
-    assert_allclose(result.importances, theirs.importances, rtol=1e-5, atol=1e-6)
-    uncompiled = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    with pytest.raises(ValueError, match="compiled"):
-        make_trainable(uncompiled)
 
 
 def test_callable_scorer_may_pass_keras_predict_keywords(models):
@@ -352,21 +197,3 @@ def test_array_likes_as_scikit_learn_takes_them(models):
         FittedKerasModel(model), Xa, ya, n_repeats=2, random_state=0
     )
     assert_allclose(ours.importances, theirs.importances, rtol=1e-5, atol=1e-6)
-
-
-@pytest.mark.slow  # trains 5 networks: about 10 s of CPU
-def test_readme_trained_model_section_runs(capsys):
-    """README's "I have a trained Keras model" example runs and finds the
-    informative inputs."""
-    import re
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    title = "## I have a trained Keras model"
-    text = (root / "README.md").read_text()
-    section = text.split(title, 1)[1]
-    code = re.findall(r"```python\n(.*?)```", section, flags=re.S)[0]
-    exec(compile(code, "README trained model", "exec"), {"__name__": "__readme__"})
-    out = capsys.readouterr().out
-    for line in re.findall(r"kept.*: \[(.*)\]", out):
-        assert "'age'" in line and "'dose'" in line and "noise" not in line, out

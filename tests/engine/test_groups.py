@@ -1,4 +1,5 @@
-"""Sequences (LSTM/GRU input), feature groups, one-hot blocks, correlated features."""
+"""What is permuted together (``_engine.groups``): sequences (LSTM/GRU input),
+feature groups, one-hot blocks, correlated features."""
 
 import keras
 import numpy as np
@@ -245,3 +246,7 @@ def test_scaler_pipeline_on_sequences_is_not_broken():
     ).fit(X, y)
     result = permutation_importance(est, X, y, random_state=0)
     assert result.importances.shape == (4, 5)
+    # each channel's whole sequence is permuted: channels 0 and 2 drive y
+    imp = result.importances_mean
+    assert set(np.argsort(-imp)[:2]) == {0, 2}
+    assert imp[[0, 2]].min() > 3 * np.abs(imp[[1, 3]]).max()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sklearn
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SUITE = (
     Path(sklearn.__file__).parent
     / "inspection"
@@ -27,7 +27,7 @@ def test_sklearn_permutation_importance_suite_passes_with_ours(tmp_path):
     ini.write_text("[pytest]\n")
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
         "TF_CPP_MIN_LOG_LEVEL": "3",
     }
     proc = subprocess.run(

@@ -1,5 +1,6 @@
-"""The report: each input's reason to be kept or dropped, the rule line, the
-ranked table with intervals, the plot's intervals and eli5's +/- label."""
+"""The report (``_reporting.table``): each input's reason to be kept or
+dropped, the rule line, the ranked table with intervals. (The plot's
+intervals: test_plotting.py; eli5's +/- label: test_eli5.py.)"""
 
 import numpy as np
 import pandas as pd
@@ -141,42 +142,6 @@ def test_format_p():
     assert format_p(0.0) == "<0.0001"
     assert format_p(0.2134) == "0.21"
     assert format_p(0.04951) == "0.0495"  # not "0.05" next to alpha=0.05
-
-
-def test_plot_draws_the_intervals(fitted):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from skimportance.plotting import PermutationImportanceDisplay
-
-    ci = importance_intervals(fitted)
-    for kind in ("box", "bar"):
-        display = PermutationImportanceDisplay.from_estimator(
-            fitted, kind=kind, ax=plt.subplots()[1]
-        )
-        _, caplines, (bars,) = display.errorbar_
-        # one horizontal segment per feature, from the lower to the upper bound
-        spans = sorted(tuple(np.round(seg[:, 0], 9)) for seg in bars.get_segments())
-        assert spans == sorted(tuple(np.round(row, 9)) for row in ci)
-        labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
-        assert "mean, 90% confidence interval" in labels  # alpha=0.05
-    plt.close("all")
-
-
-def test_eli5_label_says_what_the_column_is(fitted):
-    import eli5
-
-    import skimportance.eli5  # noqa: F401 - registers the selector
-
-    explanation = eli5.explain_weights(fitted)
-    assert "2 x the standard deviation" in explanation.description
-    text = eli5.format_as_text(explanation)
-    j = int(np.argmax(fitted.feature_importances_))
-    expected = f"{fitted.feature_importances_[j]:.4f} ± "
-    expected += f"{2 * fitted.feature_importances_std_[j]:.4f}"
-    assert expected in text
 
 
 def test_groups_are_reported_by_group(fitted, data):

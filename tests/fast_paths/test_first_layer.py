@@ -1,4 +1,5 @@
-"""Exact first-layer updates: same importances as the plain batched path."""
+"""Exact first-layer updates (``_fast_paths.first_layer``): the same importances
+as the plain batched path, with permutations and with ``method="conditional"``."""
 
 import keras
 import numpy as np
@@ -7,9 +8,8 @@ import pytest
 from skimportance import KerasImportanceSelector, permutation_importance
 from skimportance._fast_paths.first_layer import first_layer_updater, split_model
 from skimportance._keras.responder import KerasResponder
+from skimportance.estimator_checks import check_fast_path_equals_plain
 from skimportance.wrappers import FittedKerasModel
-
-from ._checks import check_fast_path_equals_plain
 
 GROUPS = {"ab": [0, 1], "c": [2], "bde": [1, 3, 4]}  # overlapping, sizes 1-3
 
@@ -270,3 +270,43 @@ def test_quantised_and_mixed_precision_dense_fall_back(clf_data):
     )
     for model in (quantised, mixed):
         assert split_model(model) is None
+
+
+# ---------------------------------------------------- method="conditional"
+@pytest.mark.backend
+@pytest.mark.parametrize("groups", [None, {"ab": [0, 1], "c": [2]}])
+def test_first_layer_updates_equal_stacked_path(keras_reg, reg_data, groups):
+    X, y = reg_data
+    check_fast_path_equals_plain(
+        keras_reg,
+        X,
+        y,
+        scoring="r2",
+        path="first-layer updates",
+        method="conditional",
+        feature_groups=groups,
+    )
+
+
+@pytest.mark.backend
+def test_first_layer_updates_through_normalization(clf_data):
+
+    X, y = clf_data
+    inp = keras.Input((X.shape[1],))
+    x = keras.layers.Rescaling(0.5, offset=0.25)(inp)
+    norm = keras.layers.Normalization()
+    norm.adapt(X * 3.0 + 1.0)
+    h = keras.layers.Dense(8, activation="tanh")(norm(x))
+    out = keras.layers.Dense(1, activation="sigmoid")(h)
+    model = keras.Model(inp, out)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(X, y, epochs=2, verbose=0)
+    est = FittedKerasModel(model, classes=[0, 1])
+    check_fast_path_equals_plain(
+        est,
+        X,
+        y,
+        scoring="neg_log_loss",
+        path="first-layer updates",
+        method="conditional",
+    )

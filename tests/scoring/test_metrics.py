@@ -1,17 +1,14 @@
-"""Scoring modules: estimator plumbing, scorer resolution, the fast metrics
-registry (each fast route against scikit-learn's own metric)."""
+"""The fast metrics registry (``_scoring.metrics``): each fast route against
+scikit-learn's own metric, and the cached class indices of y."""
 
 import numpy as np
 import pytest
-from sklearn.frozen import FrozenEstimator
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.metrics import check_scoring, get_scorer, make_scorer
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.inspection import permutation_importance as sk_permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import get_scorer
 
+from skimportance import permutation_importance
 from skimportance._scoring.metrics import FAST_METRICS, ROW_TERMS, segment_metric
-from skimportance._scoring.scorers import resolve_scoring
-from skimportance._utils.estimators import estimator_type, final_estimator, unfreeze
 
 
 def _segments(rng, metric, k, n):
@@ -60,27 +57,25 @@ def test_segment_metric_only_for_plain_scorers():
     assert segment_metric(lambda est, X, y: 0.0) is None  # opaque callable
 
 
-def test_plumbing_sees_through_frozen_pipelines():
-    X, y = np.random.RandomState(0).normal(size=(40, 3)), np.arange(40) % 2
-    pipe = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
-    frozen = FrozenEstimator(pipe)
-    assert unfreeze(frozen) is pipe
-    assert final_estimator(frozen) is pipe[-1]
-    assert estimator_type(frozen) == "classifier"
-    assert estimator_type(LinearRegression()) == "regressor"
-    assert estimator_type(StandardScaler()) is None
-
-
-def test_multimetric_scoring_matches_scikit_learn():
-    X = np.random.RandomState(1).normal(size=(50, 3))
-    y = (X[:, 0] > 0).astype(int)
+def test_y_changed_in_place_between_calls_is_seen(clf_data):
+    """The vectorised log loss caches y's class indices: by value, not identity."""
+    X, y = clf_data
     clf = LogisticRegression().fit(X, y)
-    custom = make_scorer(lambda t, p: float(np.mean(t == p)))
-    for scoring in (["accuracy", "neg_log_loss"], {"acc": "accuracy", "c": custom}):
-        scorers, multi = resolve_scoring(clf, scoring)
-        expected = check_scoring(clf, scoring=scoring)(clf, X, y)
-        assert multi and set(scorers) == set(expected)
-        for name, scorer in scorers.items():
-            assert scorer(clf, X, y) == pytest.approx(expected[name])
-    with pytest.raises(ValueError, match="Unknown scoring"):
-        resolve_scoring(clf, "no_such_scorer")
+    y = y.copy()
+    permutation_importance(clf, X, y, scoring="neg_log_loss", random_state=0)
+    y[:100] = 1 - y[:100]  # same array object, other labels
+    ours = permutation_importance(clf, X, y, scoring="neg_log_loss", random_state=0)
+    theirs = sk_permutation_importance(
+        clf, X, y, scoring="neg_log_loss", random_state=0
+    )
+    np.testing.assert_allclose(ours.importances, theirs.importances, atol=1e-12)
+
+
+def test_class_index_cache_compares_y_by_value():
+    from skimportance._scoring.metrics import _true_class_index
+
+    y = np.array([0, 1, 1, 0])
+    assert _true_class_index(y)[1].tolist() == [0, 1, 1, 0]
+    y[:] = [1, 1, 1, 0]  # in place: a cache keyed on identity would miss this
+    assert _true_class_index(y)[1].tolist() == [1, 1, 1, 0]
+    assert _true_class_index(["b", "a", "b"])[1].tolist() == [1, 0, 1]

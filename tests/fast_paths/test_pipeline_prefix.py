@@ -22,10 +22,10 @@ from sklearn.preprocessing import (
 from skimportance._fast_paths.pipeline_prefix import column_blocks
 from skimportance._fast_paths.registry import FastPathRequest, fast_path_reasons
 from skimportance._importance.responders import make_responder
+from skimportance.estimator_checks import check_fast_path_equals_plain
 from skimportance.wrappers import FittedKerasModel
 
-from ._checks import check_fast_path_equals_plain
-from .conftest import scikeras_clf_model
+from ..conftest import scikeras_clf_model
 
 PREFIX = "pipeline prefix, then first-layer updates"
 

@@ -1,4 +1,5 @@
-"""The command line on files it makes, the plot Display, and eli5's functions."""
+"""The command line: ``skimportance run`` on files it makes, its errors, and
+``skimportance demo`` as a newcomer runs it."""
 
 import json
 import os
@@ -10,9 +11,6 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LogisticRegression
-
-from skimportance import KerasImportanceSelector, permutation_importance
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,66 +167,24 @@ def test_run_errors_are_one_clear_line(saved, args, message):
     assert "Traceback" not in proc.stderr
 
 
-# ------------------------------------------------------------------ plots
-@pytest.fixture(scope="module")
-def fitted_selector():
-    rng = np.random.RandomState(0)
-    X = pd.DataFrame(rng.normal(size=(300, 5)), columns=list("abcde"))
-    y = (X["a"] - X["b"] > 0).astype(int)
-    return KerasImportanceSelector(LogisticRegression(), cv=3, random_state=0).fit(X, y)
-
-
-def test_display_draws_on_given_axis(fitted_selector):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from skimportance.plotting import PermutationImportanceDisplay
-
-    fig, ax = plt.subplots()
-    display = PermutationImportanceDisplay.from_estimator(fitted_selector, ax=ax)
-    assert display.ax_ is ax and display.figure_ is fig
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-2:] == ["b", "a"] or labels[-2:] == ["a", "b"]  # best at top
-    assert "neg_log_loss" in ax.get_xlabel()
-    bar = PermutationImportanceDisplay.from_estimator(
-        fitted_selector, kind="bar", top=3, ax=plt.subplots()[1]
+# ------------------------------------------------------------------- demo
+@pytest.mark.parametrize("args", [["--cv", "2", "--epochs", "3", "--n-repeats", "2"]])
+def test_demo_command(tmp_path, args):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "skimportance", "demo", "--out", str(tmp_path), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
     )
-    assert len(bar.ax_.patches) == 3
-    X_new = pd.DataFrame(
-        np.random.RandomState(1).normal(size=(50, 5)), columns=list("abcde")
-    )
-    result = permutation_importance(
-        fitted_selector.estimator_, X_new, np.arange(50) % 2, random_state=0
-    )
-    d = PermutationImportanceDisplay.from_result(
-        result, feature_names=list("vwxyz"), threshold=0.01
-    )
-    assert {t.get_text() for t in d.ax_.get_yticklabels()} == set("vwxyz")
-    with pytest.raises(ValueError, match="kind"):
-        display.plot(kind="pie")
-    plt.close("all")
-
-
-# ------------------------------------------------------------------- eli5
-def test_eli5_functions_show_the_selectors_importances(fitted_selector):
-    import eli5
-
-    import skimportance.eli5  # noqa: F401 - registers the selector
-
-    explanation = eli5.explain_weights(fitted_selector)
-    frame = eli5.format_as_dataframe(explanation)
-    by_name = dict(zip(frame["feature"], frame["weight"]))
-    for name, value in zip(
-        fitted_selector.feature_names_in_, fitted_selector.feature_importances_
-    ):
-        assert by_name[name] == pytest.approx(value)
-    stds = dict(zip(frame["feature"], frame["std"]))
-    assert stds["a"] == pytest.approx(fitted_selector.feature_importances_std_[0])
-    assert "held-out drop in score" in explanation.description
-    html = eli5.show_weights(fitted_selector, feature_names=list("VWXYZ")).data
-    top = f"{fitted_selector.feature_importances_.max():.4f}"
-    assert (
-        top in html and "VWXYZ"[fitted_selector.feature_importances_.argmax()] in html
-    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "| rank | feature |" in proc.stdout and "90% CI" in proc.stdout
+    # every row says why it is kept or dropped, and the rule is on screen
+    assert proc.stdout.count(" kept: ") + proc.stdout.count(" dropped: ") == 30
+    assert "Rule: " in proc.stdout and "alpha=0.05" in proc.stdout
+    assert "retracing" not in proc.stderr
+    csv = (tmp_path / "importances.csv").read_text().splitlines()
+    assert csv[0].startswith("rank,feature,importance,ci_low,ci_high,")
+    assert csv[0].endswith(",kept,reason") and len(csv) == 31

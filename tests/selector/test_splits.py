@@ -1,19 +1,80 @@
-"""Parallel splits through joblib: same numbers as sequential, Dask included."""
+"""The selector's splits (``_selector.splits``): stratified for a
+classifier, the evaluated rows of each, and running them in parallel through
+joblib with the numbers of a sequential fit (Dask included)."""
 
 import joblib
 import numpy as np
 import pytest
+from sklearn.base import is_classifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skimportance import KerasImportanceSelector
-from skimportance._keras.training import limit_tensorflow_threads, training_seed
 
-from .conftest import scikeras_clf_model
+from ..conftest import _logistic, scikeras_clf_model
 
 
+# ----------------------------------------------------------------- the splits
+def test_stratified_for_scikeras_with_rare_class():
+    """cv=5 is stratified for a scikeras classifier too, which scikit-learn >= 1.6
+    does not see as a classifier (check_cv alone would give KFold)."""
+    from scikeras.wrappers import KerasClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y = np.zeros(100, dtype=int)
+    y[:5] = 1  # 5 positives in 5 folds: stratified, exactly one in each
+    X[:5, 0] += 3
+    estimator = KerasClassifier(scikeras_clf_model, epochs=2, verbose=0)
+    assert not is_classifier(estimator)
+    held_out = []  # the labels of every held-out part the scorer is given
+
+    def log_loss_seen(est, X_part, y_part):
+        held_out.append(np.asarray(y_part).copy())
+        return -log_loss(y_part, est.predict_proba(X_part), labels=[0, 1])
+
+    sel = KerasImportanceSelector(
+        estimator,
+        cv=5,
+        n_repeats=2,
+        random_state=0,
+        scoring=log_loss_seen,
+        min_features_to_select=0,
+    ).fit(X, y)
+    assert sel.n_splits_ == 5
+    assert np.all(np.isfinite(sel.importances_))
+    # every split's held-out rows hold the rare class once (a shuffled KFold
+    # with this seed leaves one part without it and puts two in another)
+    assert {len(part) for part in held_out} == {20}
+    assert [int(part.sum()) for part in held_out] == [1] * len(held_out)
+
+
+def test_max_samples_scores_baseline_on_the_same_rows():
+    """Before: inputs an L1 model ignores got importance 0.0119, p=0, kept."""
+    X, y = _logistic(0, n=400, coefs=(1.5,))
+    est = LogisticRegression(l1_ratio=1, C=0.05, solver="liblinear").fit(X, y)
+    zero = np.flatnonzero(est.coef_[0] == 0)
+    assert len(zero) >= 5
+    for cv in ("prefit", 3):
+        model = (
+            est
+            if cv == "prefit"
+            else LogisticRegression(l1_ratio=1, C=0.05, solver="liblinear")
+        )
+        sel = KerasImportanceSelector(
+            model, cv=cv, max_samples=0.5, random_state=0, min_features_to_select=0
+        ).fit(X, y)
+        if cv == "prefit":
+            np.testing.assert_array_equal(sel.importances_[zero], 0.0)
+            assert np.all(sel.pvalues_[zero] == 1.0)
+        assert not sel.get_support()[zero].any()
+        assert sel.get_support()[0]
+
+
+# ---------------------------------------------- in parallel, seeded per split
 def _keras_clf():
     from scikeras.wrappers import KerasClassifier
 
@@ -38,28 +99,6 @@ def test_n_jobs_gives_the_numbers_of_a_sequential_fit(clf_data):
     np.testing.assert_array_equal(
         sequential.estimator_.predict_proba(X), parallel.estimator_.predict_proba(X)
     )
-
-
-def test_training_seed_repeats_training_and_restores_global_state(clf_data):
-    X, y = clf_data
-    state = np.random.get_state()[1].copy()  # noqa: NPY002
-    probas = []
-    for _ in range(2):
-        with training_seed(123):
-            probas.append(_keras_clf().fit(X, y).predict_proba(X))
-    np.testing.assert_array_equal(probas[0], probas[1])
-    np.testing.assert_array_equal(np.random.get_state()[1], state)  # noqa: NPY002
-
-
-def test_tensorflow_threads_are_left_alone_once_running(monkeypatch):
-    """In this process TensorFlow already runs: its pools cannot change."""
-    import tensorflow as tf
-
-    tf.constant(1.0) + 1.0  # make sure the runtime has started
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert limit_tensorflow_threads() is False
-    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
-    assert limit_tensorflow_threads() is False
 
 
 def _grid_search(X, y):

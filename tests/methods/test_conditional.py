@@ -1,6 +1,7 @@
-"""Conditional importance (``method="conditional"``): the samplers and the engine."""
+"""Conditional importance (``method="conditional"``, ``_methods.conditional``):
+the sampler, through the function and the selector. Its default model:
+test_ridge.py; its first-layer updates: fast_paths/test_first_layer.py."""
 
-import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,10 +18,8 @@ from skimportance import (
     permutation_importance,
 )
 from skimportance._engine.core import draw_permutations
-from skimportance._methods.ridge import RidgeAll
 
-from ._checks import check_fast_path_equals_plain
-from .conftest import keras_reg_model
+from ..conftest import keras_reg_model
 
 
 def _correlated(n=240, seed=0):
@@ -109,20 +108,6 @@ def test_a_split_fits_the_conditional_models_on_its_training_rows():
             X_new[:, j] = pred + (X_test[:, j] - pred)[perms[r]]
             expected = baseline - model.score(X_new, y_test)
             np.testing.assert_allclose(result.importances[j, r], expected, rtol=1e-10)
-
-
-def test_default_ridge_equals_sklearn_ridge():
-    rng = np.random.default_rng(1)
-    Z = rng.normal(size=(200, 5))
-    Z[:, 1] += Z[:, 0]
-    Z = (Z - Z.mean(0)) / Z.std(0)
-    ridge = RidgeAll(Z, np.array([0.1]))
-    for cols in ([1], [0, 3]):
-        others = [c for c in range(5) if c not in cols]
-        expected = Ridge(alpha=0.1 * len(Z), fit_intercept=False)
-        expected.fit(Z[:, others], Z[:, cols])
-        coef = expected.coef_.reshape(len(cols), len(others)).T
-        np.testing.assert_allclose(ridge.coef(cols, others), coef)
 
 
 def test_independent_inputs_behave_like_permutation():
@@ -227,46 +212,6 @@ def test_clear_errors():
         ConditionalSampler(feature_types=["continuous"]).fit(X, [[0]])
 
 
-@pytest.mark.backend
-@pytest.mark.parametrize("groups", [None, {"ab": [0, 1], "c": [2]}])
-def test_first_layer_updates_equal_stacked_path(keras_reg, reg_data, groups):
-    X, y = reg_data
-    check_fast_path_equals_plain(
-        keras_reg,
-        X,
-        y,
-        scoring="r2",
-        path="first-layer updates",
-        method="conditional",
-        feature_groups=groups,
-    )
-
-
-@pytest.mark.backend
-def test_first_layer_updates_through_normalization(clf_data):
-    from skimportance.wrappers import FittedKerasModel
-
-    X, y = clf_data
-    inp = keras.Input((X.shape[1],))
-    x = keras.layers.Rescaling(0.5, offset=0.25)(inp)
-    norm = keras.layers.Normalization()
-    norm.adapt(X * 3.0 + 1.0)
-    h = keras.layers.Dense(8, activation="tanh")(norm(x))
-    out = keras.layers.Dense(1, activation="sigmoid")(h)
-    model = keras.Model(inp, out)
-    model.compile(optimizer="adam", loss="binary_crossentropy")
-    model.fit(X, y, epochs=2, verbose=0)
-    est = FittedKerasModel(model, classes=[0, 1])
-    check_fast_path_equals_plain(
-        est,
-        X,
-        y,
-        scoring="neg_log_loss",
-        path="first-layer updates",
-        method="conditional",
-    )
-
-
 def test_selector_with_a_real_keras_network(reg_data):
     from keras.wrappers import SKLearnRegressor
 
@@ -295,37 +240,3 @@ def test_users_conditional_models():
     )
     assert np.all(np.isfinite(result.importances))
     assert not hasattr(sampler, "models_")  # the caller's sampler is not fitted
-
-
-def test_default_ridge_single_columns_equal_per_group_solution():
-    rng = np.random.default_rng(7)
-    Z = rng.normal(size=(300, 6))
-    Z[:, 2] += Z[:, 1]
-    Z = (Z - Z.mean(0)) / Z.std(0)
-    ridge = RidgeAll(Z, np.array([1e-3, 0.1, 10.0]))
-    coef = ridge.singles()
-    for j in range(6):
-        others = [c for c in range(6) if c != j]
-        assert coef[j, j] == 0.0
-        np.testing.assert_allclose(coef[others, j], ridge.coef([j], others)[:, 0])
-
-
-def test_bench_conditional_quick(capsys):
-    """The benchmark's three tables run and show what they should."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import bench_conditional
-
-    out = bench_conditional.main(["--quick"])
-    assert out["selection"][("MLPRegressor", "permutation")][3] == 1
-    assert set(out["cost"]) >= {
-        "skimportance, method='permutation'",
-        "skimportance, method='conditional'",
-    }
-    dup = out["duplicates"]
-    # near-duplicates: both near zero under conditional, not under permutation
-    assert np.all(np.abs(dup["conditional"][:2]) < 0.05)
-    assert np.all(dup["permutation"][:2] > 0.05)
-    assert "| x1 (near-duplicate of x0) |" in capsys.readouterr().out
