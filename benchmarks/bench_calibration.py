@@ -27,21 +27,24 @@ before for ``cv="prefit"``. Seconds per fit measure the training cost.
     python benchmarks/bench_calibration.py --quick  # smoke configuration
 """
 
-import argparse
-import os
-import time
-import warnings
+import numpy as np
+from _common import (
+    MULTIPLE_TESTING,
+    Stopwatch,
+    adjust_pvalues,
+    argument_parser,
+    binary_mlp,
+    print_table,
+    quiet,
+    rate,
+    split_level_pvalues,
+    table_row,
+)
+from scipy import stats
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.neural_network import MLPClassifier
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import numpy as np  # noqa: E402
-from _stats import wilson  # noqa: E402
-from scipy import stats  # noqa: E402
-from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-
-from skimportance import KerasImportanceSelector  # noqa: E402
-from skimportance._selector.significance import adjust_pvalues, split_level_test  # noqa: E402
+from skimportance import KerasImportanceSelector
 
 ALPHA = 0.05
 N_ROWS = 600
@@ -59,7 +62,7 @@ MODES = [  # (name, selector parameters)
     ("cv=5, max_samples=0.5", dict(cv=5, n_repeats=5, max_samples=0.5)),
 ]
 KERAS_MODES = ["prefit, n_repeats=5", "cv=3"]
-OPTIONS = ("none", "holm", "fdr_bh")
+OPTIONS = MULTIPLE_TESTING
 
 
 def make_data(seed, task):
@@ -80,15 +83,7 @@ def keras_mlp(seed):
     keras.config.disable_interactive_logging()
 
     def build(meta):
-        model = keras.Sequential(
-            [
-                keras.Input((meta["n_features_in_"],)),
-                keras.layers.Dense(16, activation="relu"),
-                keras.layers.Dense(1, activation="sigmoid"),
-            ]
-        )
-        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
-        return model
+        return binary_mlp(meta["n_features_in_"], (16,), keras.optimizers.Adam(0.01))
 
     return KerasClassifier(
         build, epochs=20, batch_size=64, verbose=0, random_state=seed
@@ -123,16 +118,16 @@ def measure(model, seed, mode):
     X, y = make_data(seed, task)
     params = dict(dict(MODES)[mode])
     estimator = factory(seed)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    clock = Stopwatch()
+    with quiet():
         if params["cv"] == "prefit":
             estimator.fit(X[:300], y[:300])
             X, y = X[300:], y[300:]
         selector = KerasImportanceSelector(
             estimator, refit=False, random_state=seed, **params
         ).fit(X, y)
-    seconds = time.perf_counter() - start
+    seconds = clock.seconds
+    check_selector(selector, model, seed, mode)
     pvalues = {"row-level": selector.group_pvalues_}
     if params["cv"] == "prefit":
         pvalues["previous: t-test over repeats"] = old_prefit_pvalues(
@@ -140,16 +135,27 @@ def measure(model, seed, mode):
         )
     else:
         n = params["cv"]
-        pvalues["previous: split-level"] = split_level_test(
+        pvalues["previous: split-level"] = split_level_pvalues(
             selector.importances_, n, 1 / (n - 1)
-        )[0]
-    assert selector.test_ == "row", selector.test_
+        )
     return selector.group_importances_, pvalues, seconds
 
 
-def rate(k, n):
-    lo, hi = wilson(k, n)
-    return f"{k / n:.3f} [{lo:.3f}, {hi:.3f}]"
+def check_selector(selector, model, seed, mode):
+    """The fit ran the row-level test, and the benchmark's own multiple-testing
+    adjustment (``_common.adjust_pvalues``, applied to every option in
+    :func:`summarize`) reproduces the selector's for its ``multiple_testing``."""
+    where = f"{model}, dataset {seed}, {mode}"
+    if selector.test_ != "row":
+        raise RuntimeError(f"{where}: test_ is {selector.test_!r}, not 'row'")
+    ours = adjust_pvalues(selector.group_pvalues_, selector.multiple_testing)
+    theirs = selector.group_pvalues_adjusted_
+    if not np.allclose(ours, theirs, rtol=1e-12, atol=0, equal_nan=True):
+        raise RuntimeError(
+            f"{where}: adjust_pvalues(..., {selector.multiple_testing!r}) differs "
+            f"from the selector's group_pvalues_adjusted_ by up to "
+            f"{np.nanmax(np.abs(ours - theirs)):.3g}: {ours} vs {theirs}"
+        )
 
 
 def summarize(records):
@@ -178,10 +184,19 @@ def summarize(records):
     return out
 
 
-HEADER = (
-    "| model | mode | test | multiple testing | datasets | false-positive rate "
-    "| power, weak input | power, strong input | FWER | FDR | s/fit |"
-)
+COLUMNS = [
+    "model",
+    "mode",
+    "test",
+    "multiple testing",
+    "datasets",
+    "false-positive rate",
+    "power, weak input",
+    "power, strong input",
+    "FWER",
+    "FDR",
+    "s/fit",
+]
 
 
 def table_rows(model, mode, summaries, seconds, n):
@@ -192,13 +207,24 @@ def table_rows(model, mode, summaries, seconds, n):
         options = OPTIONS if test == "row-level" else ("none",)
         for option in options:
             s = by_option[option]
-            text = (
-                f"| {model} | {mode} | {test} | {option} | {n} | {s['fpr']} | "
-                f"{s['weak']} | {s['strong']} | {s['fwer']} | {s['fdr']} | "
-                f"{seconds:.2f} |"
+            text = table_row(
+                [model, mode, test, option, n, s["fpr"], s["weak"], s["strong"]]
+                + [s["fwer"], s["fdr"], f"{seconds:.2f}"]
             )
             rows.append((model, mode, test, option, s, seconds, text))
     return rows
+
+
+def measure_mode(model, mode, n):
+    """Every dataset of one (model, mode): its table rows."""
+    records, seconds = {}, []
+    for seed in range(n):
+        importances, pvalues, sec = measure(model, seed, mode)
+        seconds.append(sec)
+        for test, p in pvalues.items():
+            records.setdefault(test, []).append((importances, p))
+    summaries = {test: summarize(r) for test, r in records.items()}
+    return table_rows(model, mode, summaries, float(np.mean(seconds)), n)
 
 
 def run(models, n_datasets, keras_datasets, quick=False):
@@ -207,8 +233,7 @@ def run(models, n_datasets, keras_datasets, quick=False):
         f"\nalpha = {ALPHA}; 95% Wilson intervals; FDR = mean false discovery "
         "proportion ± 95% normal half-width; 8 noise inputs per dataset.\n"
     )
-    print(HEADER)
-    print("|---" * (HEADER.count("|") - 1) + "|", flush=True)
+    print_table(COLUMNS)
     rows = []
     for model in models:
         keras = model.startswith("Keras")
@@ -217,28 +242,25 @@ def run(models, n_datasets, keras_datasets, quick=False):
         if quick:
             modes = ["prefit, n_repeats=5", "cv=3"]
         for mode in modes:
-            records, seconds = {}, []
-            for seed in range(n):
-                importances, pvalues, sec = measure(model, seed, mode)
-                seconds.append(sec)
-                for test, p in pvalues.items():
-                    records.setdefault(test, []).append((importances, p))
-            summaries = {test: summarize(r) for test, r in records.items()}
-            new = table_rows(model, mode, summaries, float(np.mean(seconds)), n)
+            new = measure_mode(model, mode, n)
             for row in new:
                 print(row[-1], flush=True)
             rows.extend(new)
     return rows
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv):
+    parser = argument_parser(__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke configuration")
     parser.add_argument("--datasets", type=int, default=200)
     parser.add_argument("--mlp-datasets", type=int, default=40)
     parser.add_argument("--keras-datasets", type=int, default=8)
     parser.add_argument("--no-keras", action="store_true")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def configuration(args):
+    """The models to measure and the number of datasets of each."""
     models = list(MODELS)
     if args.no_keras or args.quick:
         models.remove("Keras MLP(16)")
@@ -250,9 +272,15 @@ def main(argv=None):
     if args.quick:
         models = ["LogisticRegression", "Ridge"]
         n_datasets = {m: 3 for m in models}
-    start = time.perf_counter()
+    return models, n_datasets
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    models, n_datasets = configuration(args)
+    clock = Stopwatch()
     rows = run(models, n_datasets, args.keras_datasets, quick=args.quick)
-    print(f"\n{time.perf_counter() - start:.0f} s in all")
+    print(f"\n{clock.seconds:.0f} s in all")
     return rows
 
 

@@ -17,37 +17,28 @@ the same best parameters and the same scores.
     python benchmarks/bench_cluster.py --quick  # a small smoke run
 """
 
-import argparse
 import os
-import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import _common  # noqa: F401  (first, before Keras: the environment it sets)
+import joblib
+import keras
+import numpy as np
+from _common import Stopwatch, argument_parser, binary_mlp, print_table, timed
+from sklearn.datasets import load_breast_cancer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
-import joblib  # noqa: E402
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.datasets import load_breast_cancer  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import GridSearchCV  # noqa: E402
-from sklearn.pipeline import Pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
-from skimportance import KerasImportanceSelector  # noqa: E402
+from skimportance import KerasImportanceSelector
 
 
 def mlp(meta, hidden=16):
-    model = keras.Sequential(
-        [
-            keras.Input((meta["n_features_in_"],)),
-            keras.layers.Dense(hidden, activation="relu"),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ]
-    )
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
-    return model
+    return binary_mlp(meta["n_features_in_"], (hidden,), keras.optimizers.Adam(0.01))
 
 
 def grid_search(X, y, epochs, n_jobs=None):
+    """The grid, fitted: (seconds, the fitted GridSearchCV)."""
     from scikeras.wrappers import KerasClassifier
 
     pipe = Pipeline(
@@ -70,27 +61,15 @@ def grid_search(X, y, epochs, n_jobs=None):
         "select__max_features": [5, 15],
     }
     search = GridSearchCV(pipe, grid, cv=3, scoring="neg_log_loss", n_jobs=n_jobs)
-    start = time.perf_counter()
-    search.fit(X, y)
-    return time.perf_counter() - start, search
+    return timed(lambda: search.fit(X, y), 1)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--quick", action="store_true", help="smoke run")
-    args = parser.parse_args(argv)
-    X, y = load_breast_cancer(return_X_y=True)
-    if args.quick:
-        X, y, args.epochs = X[:200, :8], y[:200], 2
-
-    runs = {}
-    runs["sequential (n_jobs=None)"] = grid_search(X, y, args.epochs)
-    runs["joblib loky, n_jobs=2"] = grid_search(X, y, args.epochs, n_jobs=2)
-
+def dask_grid_search(X, y, epochs):
+    """The grid on a 2-process LocalCluster: ((seconds, search), seconds to
+    start the cluster)."""
     import distributed
 
-    start = time.perf_counter()
+    clock = Stopwatch()
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -102,25 +81,80 @@ def main(argv=None):
         distributed.Client(cluster) as client,
     ):
         client.wait_for_workers(2)
-        t_start = time.perf_counter() - start
+        t_start = clock.seconds
         with joblib.parallel_backend("dask"):
-            runs["Dask LocalCluster, 2 workers"] = grid_search(X, y, args.epochs)
+            return grid_search(X, y, epochs), t_start
 
+
+def run_all(X, y, epochs):
+    """The grid three ways: ({run: (seconds, search)}, cluster start seconds)."""
+    runs = {}
+    runs["sequential (n_jobs=None)"] = grid_search(X, y, epochs)
+    runs["joblib loky, n_jobs=2"] = grid_search(X, y, epochs, n_jobs=2)
+    runs["Dask LocalCluster, 2 workers"], t_start = dask_grid_search(X, y, epochs)
+    return runs, t_start
+
+
+def agrees(search, reference):
+    """Same best parameters and the same mean test scores."""
+    return search.best_params_ == reference.best_params_ and np.array_equal(
+        search.cv_results_["mean_test_score"],
+        reference.cv_results_["mean_test_score"],
+    )
+
+
+def print_runs(runs, X, epochs):
     t_seq, reference = runs["sequential (n_jobs=None)"]
     print(
-        f"\nGrid: 4 candidates x 3 folds, selector cv=3, {args.epochs} epochs, "
+        f"\nGrid: 4 candidates x 3 folds, selector cv=3, {epochs} epochs, "
         f"breast cancer {X.shape[0]} rows x {X.shape[1]} features; "
         f"{os.cpu_count()} cores.\n"
     )
-    print("| run | wall seconds | speed-up | same best params and scores |")
-    print("|---|---:|---:|---|")
+    rows = []
     for name, (t, search) in runs.items():
-        same = search.best_params_ == reference.best_params_ and np.array_equal(
-            search.cv_results_["mean_test_score"],
-            reference.cv_results_["mean_test_score"],
-        )
-        print(f"| {name} | {t:.1f} | {t_seq / t:.2f}x | {'yes' if same else 'NO'} |")
-        assert same, f"{name} disagrees with the sequential run"
+        same = "yes" if agrees(search, reference) else "NO"
+        rows.append([name, f"{t:.1f}", f"{t_seq / t:.2f}x", same])
+    columns = ["run", "wall seconds", "speed-up", "same best params and scores"]
+    print_table(columns, rows, align="lrrl")
+
+
+def check_runs(runs):
+    """Every run found what the sequential one found."""
+    _, reference = runs["sequential (n_jobs=None)"]
+    for name, (_, search) in runs.items():
+        if not agrees(search, reference):
+            raise RuntimeError(
+                f"{name} disagrees with the sequential run: best parameters "
+                f"{search.best_params_} vs {reference.best_params_}, mean test "
+                f"scores {search.cv_results_['mean_test_score']} vs "
+                f"{reference.cv_results_['mean_test_score']}"
+            )
+
+
+def parse_args(argv):
+    parser = argument_parser(__doc__)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--quick", action="store_true", help="smoke run")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.epochs = 2
+    return args
+
+
+def load_data(args):
+    X, y = load_breast_cancer(return_X_y=True)
+    if args.quick:
+        X, y = X[:200, :8], y[:200]
+    return X, y
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    X, y = load_data(args)
+    runs, t_start = run_all(X, y, args.epochs)
+    print_runs(runs, X, args.epochs)
+    check_runs(runs)
+    _, reference = runs["sequential (n_jobs=None)"]
     print(f"\nStarting the LocalCluster (2 processes, TensorFlow): {t_start:.1f} s")
     print(f"Best parameters: {reference.best_params_}")
     return runs

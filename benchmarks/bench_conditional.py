@@ -30,26 +30,28 @@ hidimstat is optional (``pip install hidimstat``): without it its row is left ou
 """
 
 import argparse
-import os
-import time
 import warnings
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import _common  # noqa: F401  (first, before Keras: the environment it sets)
+import keras
+import numpy as np
+from _common import (
+    Stopwatch,
+    argument_parser,
+    fit_reference,
+    print_table,
+    rate,
+    stand_in_inputs,
+    stand_in_signal,
+    table_row,
+    timed,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPRegressor
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from _stats import wilson  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
-from sklearn.neural_network import MLPRegressor  # noqa: E402
-
-from skimportance import KerasImportanceSelector, permutation_importance  # noqa: E402
+from skimportance import KerasImportanceSelector, permutation_importance
 
 METHODS = ("permutation", "conditional")
-
-
-def rate(k, n):
-    lo, hi = wilson(k, n)
-    return f"{k}/{n} = {k / n:.2f} [{lo:.2f}, {hi:.2f}]"
 
 
 def stand_in_data(seed, n=600, dup_noise=None):
@@ -57,10 +59,10 @@ def stand_in_data(seed, n=600, dup_noise=None):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 8))
     if dup_noise is None:
-        X[:, 1] = 0.8 * X[:, 0] + 0.6 * X[:, 1]  # correlation 0.8, unit variance
+        stand_in_inputs(X)  # correlation 0.8, unit variance
     else:
         X[:, 1] = X[:, 0] + dup_noise * X[:, 1]
-    y = np.sin(2 * X[:, 0]) + X[:, 2] ** 2 + 0.3 * rng.normal(size=n)
+    y = stand_in_signal(X) + 0.3 * rng.normal(size=n)
     return X, y
 
 
@@ -95,13 +97,12 @@ def keras_regressor():
     )
 
 
-def selection_table(args):
-    """(a): how often each method keeps x1, finds x0 and x2, keeps noise."""
+def count_selections(args):
+    """{(model, method): [x1 kept, x0 and x2 found, noise inputs kept, datasets]}."""
     counts = {}
     models = [("MLPRegressor", args.n_datasets, mlp)]
     if args.n_keras:
         models.append(("Keras MLP", args.n_keras, lambda seed: keras_regressor()))
-    start = time.perf_counter()
     for name, n_datasets, make in models:
         for seed in range(n_datasets):
             X, y = stand_in_data(1000 + seed)
@@ -113,42 +114,47 @@ def selection_table(args):
                 support = selector.fit(X, y).get_support()
                 c = counts.setdefault((name, method), np.zeros(4, dtype=int))
                 c += [support[1], support[0] and support[2], support[3:].sum(), 1]
+    return counts
+
+
+def share(k, n):
+    """``k/n = 0.50 [0.15, 0.85]``: the share with its Wilson 95% interval."""
+    return rate(k, n, digits=2, counts=True)
+
+
+def selection_table(args):
+    """(a): how often each method keeps x1, finds x0 and x2, keeps noise."""
+    clock = Stopwatch()
+    counts = count_selections(args)
     print(
         f"\n(a) Selection: x1 = 0.8*x0 + noise (correlation 0.8), "
         "y = sin(2*x0) + x2^2 + noise, x3..x7 noise; 600 rows, "
         "KerasImportanceSelector defaults (cv=3, row-level test, fdr_bh), "
-        f"Wilson 95% intervals; {time.perf_counter() - start:.0f} s\n"
+        f"Wilson 95% intervals; {clock.seconds:.0f} s\n"
     )
-    print("| model | method | x1 (stand-in) kept | x0 and x2 found | noise kept |")
-    print("|---|---|---|---|---|")
-    for (name, method), (x1, real, noise, n) in counts.items():
-        print(
-            f"| {name} | {method} | {rate(x1, n)} | {rate(real, n)} "
-            f"| {rate(noise, 5 * n)} |"
-        )
+    columns = ["model", "method", "x1 (stand-in) kept", "x0 and x2 found"]
+    print_table(
+        columns + ["noise kept"],
+        [
+            [name, method, share(x1, n), share(real, n), share(noise, 5 * n)]
+            for (name, method), (x1, real, noise, n) in counts.items()
+        ],
+    )
     return counts
 
 
 def cost_table(args):
     """(b): seconds on bench_permutation.py's reference workload."""
-    import bench_permutation as bp
-
     opts = argparse.Namespace(
-        n_features=args.n_features,
-        n_rows=args.n_rows,
-        seed=0,
-        hidden=[64, 32],
-        backend=None,
+        n_features=args.n_features, n_rows=args.n_rows, seed=0, hidden=[64, 32]
     )
-    keras.utils.set_random_seed(0)
-    X_train, X_test, y_train, y_test = bp.reference_data(opts)
-    clf = bp.make_classifier(opts).fit(X_train, y_train)
+    clf, X_train, X_test, y_train, y_test = fit_reference(opts)
     kw = dict(scoring="neg_log_loss", n_repeats=args.n_repeats, random_state=0)
     for method in METHODS:  # warm-up (tracing), not timed
         permutation_importance(clf, X_test[:60], y_test[:60], method=method, **kw)
     rows = []
     for method in METHODS:
-        t, _ = bp.timed(
+        t, _ = timed(
             lambda m=method: permutation_importance(
                 clf, X_test, y_test, method=m, **kw
             ),
@@ -158,18 +164,25 @@ def cost_table(args):
     t_cfi = hidimstat_seconds(clf, X_train, y_train, X_test, y_test, args)
     if t_cfi is not None:
         rows.append(("hidimstat CFI (fit + importance, RidgeCV imputation)", t_cfi))
-    plain = rows[0][1]
+    print_cost(rows, args)
+    return dict(rows)
+
+
+def print_cost(rows, args):
+    plain, conditional = rows[0][1], rows[1][1]
     print(
         f"\n(b) Cost: reference workload of bench_permutation.py "
         f"({args.n_features} features, {args.n_rows} held-out rows, "
         f"MLP {args.n_features}->64->32->1, n_repeats={args.n_repeats}, "
         "neg_log_loss); median seconds\n"
     )
-    print("| method | seconds | vs plain permutation | vs conditional |")
-    print("|---|---|---|---|")
-    for name, t in rows:
-        print(f"| {name} | {t:.2f} | {t / plain:.2f}x | {t / rows[1][1]:.1f}x |")
-    return dict(rows)
+    print_table(
+        ["method", "seconds", "vs plain permutation", "vs conditional"],
+        [
+            [name, f"{t:.2f}", f"{t / plain:.2f}x", f"{t / conditional:.1f}x"]
+            for name, t in rows
+        ],
+    )
 
 
 def hidimstat_seconds(clf, X_train, y_train, X_test, y_test, args):
@@ -191,9 +204,8 @@ def hidimstat_seconds(clf, X_train, y_train, X_test, y_test, args):
         cfi.fit(X_train, y_train)
         return cfi.importance(X_test, y_test)
 
-    t0 = time.perf_counter()
-    run()
-    return time.perf_counter() - t0
+    t, _ = timed(run, 1)
+    return t
 
 
 def duplicates_table(args):
@@ -207,15 +219,14 @@ def duplicates_table(args):
         "noise; MLPRegressor, 400 held-out rows, importance = drop in R^2 "
         "(mean over 10 repeats)\n"
     )
-    print("| measured | permutation | conditional |")
-    print("|---|---|---|")
+    print_table(["measured", "permutation", "conditional"])
     res = {
         m: permutation_importance(model, X_test, y_test, method=m, **kw)
         for m in METHODS
     }
     for j, name in enumerate(["x0", "x1 (near-duplicate of x0)", "x2"]):
         cells = [f"{res[m].importances_mean[j]:.3f}" for m in METHODS]
-        print(f"| {name} | {' | '.join(cells)} |")
+        print(table_row([name] + cells))
     out = {m: res[m].importances_mean for m in METHODS}
     for label, groups in (
         ("group {x0, x1}", {"x0+x1": [0, 1]}),
@@ -227,7 +238,7 @@ def duplicates_table(args):
                 model, X_test, y_test, method=m, feature_groups=groups, **kw
             )
             cells.append(f"{r.importances_mean[0]:.3f}")
-        print(f"| {label} | {' | '.join(cells)} |")
+        print(table_row([label] + cells))
         out[label] = cells
     if args.figure:
         save_figure(out, args.figure)
@@ -254,8 +265,8 @@ def save_figure(out, path):
     fig.savefig(path, dpi=120, bbox_inches="tight")
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv):
+    parser = argument_parser(__doc__)
     parser.add_argument("--n-datasets", type=int, default=120)
     parser.add_argument("--n-keras", type=int, default=4)
     parser.add_argument("--n-features", type=int, default=50)
@@ -271,14 +282,21 @@ def main(argv=None):
     if args.quick:
         args.n_datasets, args.n_keras = 1, 0
         args.n_features, args.n_rows, args.timing_repeats = 8, 300, 1
+    return args
+
+
+TABLES = {
+    "selection": selection_table,
+    "cost": cost_table,
+    "duplicates": duplicates_table,
+}
+
+
+def main(argv=None):
+    args = parse_args(argv)
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    tables = {
-        "selection": selection_table,
-        "cost": cost_table,
-        "duplicates": duplicates_table,
-    }
     return {
-        name: table(args) for name, table in tables.items() if args.only in (None, name)
+        name: table(args) for name, table in TABLES.items() if args.only in (None, name)
     }
 
 

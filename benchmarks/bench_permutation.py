@@ -28,70 +28,44 @@ rows, ``n_repeats=5``.
 ``--styles`` measures the same workload with the network written and wrapped
 the ways Keras code does it (see :func:`run_styles`).
 
-``--backend`` runs Keras on that backend (see :func:`select_backend`): the
+``--backend`` runs Keras on that backend (see ``_common.select_backend``): the
 estimator is then ``skimportance.wrappers.SKLearnClassifier`` (Keras' own
 ``keras.wrappers``, softmax head) on JAX and PyTorch, scikeras' on TensorFlow,
 and the floor is the backend's own compiled forward pass.
 """
 
-import argparse
 import os
 import platform
-import statistics
 import sys
-import time
-import warnings
+import tempfile
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import _common
 
-
-# --- Keras backend (--backend) ------------------------------------------------
-# Keras reads KERAS_BACKEND once, when it is first imported: the flag is read
+# Keras reads KERAS_BACKEND once, when it is first imported: --backend is read
 # from the command line before the imports below.
-
-BACKENDS = ("tensorflow", "jax", "torch")
-
-
-def select_backend(argv):
-    """Set ``KERAS_BACKEND`` from ``--backend NAME`` in ``argv``, if given."""
-    for i, arg in enumerate(argv):
-        if arg == "--backend" and i + 1 < len(argv):
-            os.environ["KERAS_BACKEND"] = argv[i + 1]
-        elif arg.startswith("--backend="):
-            os.environ["KERAS_BACKEND"] = arg.split("=", 1)[1]
-
-
 if __name__ == "__main__":
-    select_backend(sys.argv[1:])
+    _common.select_backend(sys.argv[1:])
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
+from _common import (  # noqa: E402
+    BACKENDS,
+    argument_parser,
+    dense_network,
+    fit_reference,
+    print_table,
+    quiet,
+    reference_data,
+    softmax_builder,
+    split_network,
+    timed,
+)
 from scipy.stats import spearmanr  # noqa: E402
-from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.inspection import permutation_importance as sk_pi  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
 
 import skimportance  # noqa: E402
 from skimportance import permutation_importance  # noqa: E402
-
-
-def build_model(meta, hidden=(64, 32)):
-    layers = [keras.Input((meta["n_features_in_"],))]
-    layers += [keras.layers.Dense(h, activation="relu") for h in hidden]
-    layers.append(keras.layers.Dense(1, activation="sigmoid"))
-    model = keras.Sequential(layers)
-    model.compile(optimizer="adam", loss="binary_crossentropy")
-    return model
-
-
-def timed(fn, repeats):
-    times, result = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
 
 
 def forward_floor(model, X_eval, n_features, n_repeats):
@@ -123,31 +97,7 @@ def forward_floor(model, X_eval, n_features, n_repeats):
     return best, t_predict, n_total
 
 
-# --- Keras backend: the estimator, the floor and the device per backend -------
-
-
-def make_classifier(args):
-    """scikeras' KerasClassifier on TensorFlow; elsewhere Keras' own
-    ``keras.wrappers`` (skimportance's, with predict_proba) and a softmax head:
-    scikeras runs on TensorFlow only."""
-    fit_kwargs = dict(epochs=5, batch_size=64, verbose=0)
-    if keras.backend.backend() == "tensorflow":
-        from scikeras.wrappers import KerasClassifier
-
-        return KerasClassifier(
-            build_model, model__hidden=tuple(args.hidden), **fit_kwargs
-        )
-    from skimportance.wrappers import SKLearnClassifier
-
-    def build(X, y):
-        layers = [keras.Input((X.shape[1],))]
-        layers += [keras.layers.Dense(h, activation="relu") for h in args.hidden]
-        layers.append(keras.layers.Dense(y.shape[1], activation="softmax"))
-        model = keras.Sequential(layers)
-        model.compile(optimizer="adam", loss="categorical_crossentropy")
-        return model
-
-    return SKLearnClassifier(build, fit_kwargs=fit_kwargs)
+# --- Keras backend: the floor and the device per backend ----------------------
 
 
 def compiled_floor(model, n_features):
@@ -213,23 +163,8 @@ def check_backend(parser, args):
         )
 
 
-def reference_data(args):
-    """The benchmark's classification data, split into training and held-out
-    halves of ``args.n_rows`` rows each: ``X_train, X_test, y_train, y_test``."""
-    X, y = make_classification(
-        n_samples=2 * args.n_rows,
-        n_features=args.n_features,
-        n_informative=max(2, args.n_features // 5),
-        n_redundant=0,
-        random_state=args.seed,
-    )
-    return train_test_split(
-        X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
-    )
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv):
+    parser = argument_parser(__doc__)
     parser.add_argument(
         "--backend",
         choices=BACKENDS,
@@ -281,73 +216,101 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     check_backend(parser, args)
+    return workload(args)
+
+
+def workload(args):
+    """``args`` with the workload of ``--wide`` or ``--quick`` filled in."""
     if args.wide:
         args.n_features, args.n_rows, args.hidden = 500, 2000, [64]
     if args.quick:
         args.n_features, args.n_rows, args.n_repeats = 8, 300, 2
         args.hidden, args.repeats = [8], 1
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     if args.styles:
         return run_styles(args)
-
-    keras.utils.set_random_seed(args.seed)
-    X_train, X_test, y_train, y_test = reference_data(args)
-    clf = make_classifier(args).fit(X_train, y_train)
+    clf, _, X_test, _, y_test = fit_reference(args)
     kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
+    rows, results = time_skimportance(clf, X_test, y_test, kw, args.repeats)
+    if not args.skip_slow:
+        time_slow_methods(clf, X_test, y_test, kw, args, rows, results)
+    rows += floor_rows(clf, X_test, args)
+    print_reference(args, clf, rows)
+    check_agreement(results, args)
+    return rows
 
-    rows = []
+
+SKIMPORTANCE = "skimportance.permutation_importance (first-layer updates)"
+FLOOR = "floor: one compiled forward pass over all permuted rows"
+
+
+def time_skimportance(clf, X_test, y_test, kw, repeats):
+    """skimportance as shipped and with first-layer updates off: (rows of
+    (name, median seconds), {"skimportance": result, "batched": result})."""
     # warm-up (tracing) is excluded from every method's timing alike
     for inference in ("auto", "batched"):
         permutation_importance(
             clf, X_test[:50], y_test[:50], inference=inference, **{**kw, "n_repeats": 1}
         )
     t_ski, ours = timed(
-        lambda: permutation_importance(clf, X_test, y_test, **kw), args.repeats
+        lambda: permutation_importance(clf, X_test, y_test, **kw), repeats
     )
     t_batched, batched = timed(
         lambda: permutation_importance(clf, X_test, y_test, inference="batched", **kw),
-        args.repeats,
+        repeats,
     )
-    rows.append(("skimportance.permutation_importance (first-layer updates)", t_ski))
-    rows.append(("skimportance, inference='batched' (updates off)", t_batched))
-    results = {"skimportance": ours.importances_mean}
-    update_diff = float(np.max(np.abs(batched.importances - ours.importances)))
+    rows = [
+        (SKIMPORTANCE, t_ski),
+        ("skimportance, inference='batched' (updates off)", t_batched),
+    ]
+    return rows, {"skimportance": ours, "batched": batched}
 
-    if not args.skip_slow:
-        clf.predict_proba(X_test[:10])
-        t_sk, theirs = timed(
-            lambda: sk_pi(clf, X_test, y_test, **kw), args.slow_repeats
-        )
-        rows.append(("sklearn.inspection.permutation_importance", t_sk))
-        results["sklearn"] = theirs.importances_mean
-        max_diff = float(np.max(np.abs(theirs.importances - ours.importances)))
-        try:
-            from eli5.sklearn import PermutationImportance
 
-            def run_eli5():
-                return PermutationImportance(
-                    clf,
-                    scoring=args.scoring,
-                    n_iter=args.n_repeats,
-                    random_state=args.seed,
-                    cv="prefit",
-                ).fit(X_test, y_test)
+def time_slow_methods(clf, X_test, y_test, kw, args, rows, results):
+    """scikit-learn's and eli5's permutation importance: their rows appended
+    to ``rows``, their importances to ``results`` (eli5's only if installed)."""
+    clf.predict_proba(X_test[:10])
+    t_sk, theirs = timed(lambda: sk_pi(clf, X_test, y_test, **kw), args.slow_repeats)
+    rows.append(("sklearn.inspection.permutation_importance", t_sk))
+    results["sklearn"] = theirs
+    try:
+        from eli5.sklearn import PermutationImportance
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                t_eli5, eli5_est = timed(run_eli5, args.slow_repeats)
-            rows.append(("eli5 PermutationImportance(cv='prefit')", t_eli5))
-            results["eli5"] = eli5_est.feature_importances_
-        except ImportError:
-            print("eli5 is not installed: its row is left out")
+        def run_eli5():
+            return PermutationImportance(
+                clf,
+                scoring=args.scoring,
+                n_iter=args.n_repeats,
+                random_state=args.seed,
+                cv="prefit",
+            ).fit(X_test, y_test)
 
-    n_total = args.n_features * args.n_repeats * args.n_rows
+        with quiet():
+            t_eli5, eli5_est = timed(run_eli5, args.slow_repeats)
+        rows.append(("eli5 PermutationImportance(cv='prefit')", t_eli5))
+        results["eli5"] = eli5_est
+    except ImportError:
+        print("eli5 is not installed: its row is left out")
+
+
+def floor_rows(clf, X_test, args):
+    """The compiled forward pass over all permuted rows, and model.predict."""
     t_floor, t_predict, _ = forward_floor(
         clf.model_, X_test, args.n_features, args.n_repeats
     )
-    rows.append(("floor: one compiled forward pass over all permuted rows", t_floor))
+    rows = [(FLOOR, t_floor)]
     if t_predict is not None:
         rows.append(("Keras model.predict over all permuted rows", t_predict))
+    return rows
 
+
+def print_reference(args, clf, rows):
+    """The workload, the machine and the table of median seconds and ratios."""
+    n_total = args.n_features * args.n_repeats * args.n_rows
     print(
         f"\nWorkload: {args.n_features} features, MLP {args.n_features}->"
         f"{'->'.join(map(str, args.hidden))}->1, {args.n_rows} held-out rows, "
@@ -364,75 +327,87 @@ def main(argv=None):
         f"Keras backend: {keras.backend.backend()}, device: {device_name()}; "
         f"estimator: {type(clf).__module__}.{type(clf).__name__}.\n"
     )
-    print("| method | median seconds | x skimportance | x floor |")
-    print("|---|---:|---:|---:|")
-    for name, t in rows:
-        print(f"| {name} | {t:.3f} | {t / t_ski:.1f} | {t / t_floor:.2f} |")
+    t_ski, t_floor = dict(rows)[SKIMPORTANCE], dict(rows)[FLOOR]
+    print_table(
+        ["method", "median seconds", "x skimportance", "x floor"],
+        [
+            [name, f"{t:.3f}", f"{t / t_ski:.1f}", f"{t / t_floor:.2f}"]
+            for name, t in rows
+        ],
+        align="lrrr",
+    )
 
+
+def max_abs_diff(a, b):
+    """Max |diff| of all importances (every repeat) of two results."""
+    return float(np.max(np.abs(a.importances - b.importances)))
+
+
+def check_agreement(results, args):
+    """Print how well the methods agree; raise RuntimeError where they do not."""
+    ours = results["skimportance"]
+    update_diff = max_abs_diff(results["batched"], ours)
     print("\nAgreement of importances:")
     print(
         f"- first-layer updates vs batched copies: max |diff| of all "
         f"importances = {update_diff:.2e}"
     )
-    assert update_diff < 1e-5, "first-layer updates disagree with the plain path"
+    if not update_diff < 1e-5:
+        raise RuntimeError(
+            "first-layer updates disagree with the plain (batched) path: max "
+            f"|diff| of all importances {update_diff:.2e}, tolerance 1e-05"
+        )
     if "sklearn" in results:
+        max_diff = max_abs_diff(results["sklearn"], ours)
         print(
             f"- skimportance vs sklearn (same permutations): max |diff| of all "
             f"importances = {max_diff:.2e}"
         )
-        assert max_diff < 1e-4, "skimportance and sklearn disagree"
-    for other in ("sklearn", "eli5"):
+        if not max_diff < 1e-4:
+            raise RuntimeError(
+                "skimportance and sklearn disagree (same permutations): max "
+                f"|diff| of all importances {max_diff:.2e}, tolerance 1e-04"
+            )
+    for other, means in (
+        ("sklearn", lambda r: r.importances_mean),
+        ("eli5", lambda r: r.feature_importances_),
+    ):
         if other in results:
-            rho = spearmanr(results["skimportance"], results[other]).statistic
+            rho = spearmanr(ours.importances_mean, means(results[other])).statistic
             print(f"- Spearman(skimportance, {other}) = {rho:.3f}")
-            if other == "eli5" and args.n_features >= 10:
-                assert rho > 0.8, "skimportance and eli5 rank features differently"
-    return rows
+            if other == "eli5" and args.n_features >= 10 and not rho > 0.8:
+                raise RuntimeError(
+                    f"skimportance and eli5 rank features differently: Spearman "
+                    f"{rho:.3f}, at least 0.8 expected with {args.n_features} features"
+                )
 
 
 # --- model styles (--styles) ------------------------------------------------
 
 
-def _sequential_list(n_in, hidden, n_out=1):
-    layers = [keras.Input((n_in,))]
-    layers += [keras.layers.Dense(h, activation="relu") for h in hidden]
-    layers.append(keras.layers.Dense(n_out, activation=_out_activation(n_out)))
-    return keras.Sequential(layers)
-
-
-def _out_activation(n_out):
-    return "sigmoid" if n_out == 1 else "softmax"
-
-
-def _sequential_add(n_in, hidden, n_out=1):
+def _sequential_add(n_in, hidden):
     model = keras.Sequential([keras.Input((n_in,))])
     for h in hidden:
         model.add(keras.layers.Dense(h, activation="relu"))
-    model.add(keras.layers.Dense(n_out, activation=_out_activation(n_out)))
+    model.add(keras.layers.Dense(1, activation="sigmoid"))
     return model
 
 
-def _functional(n_in, hidden, n_out=1):
+def _functional(n_in, hidden):
     inputs = x = keras.Input((n_in,))
     for h in hidden:
         x = keras.layers.Dense(h, activation="relu")(x)
-    outputs = keras.layers.Dense(n_out, activation=_out_activation(n_out))(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid")(x)
     return keras.Model(inputs, outputs)
 
 
 def _scikeras_builder(make):
+    """scikeras model builder from ``make(n_inputs, hidden)``, compiled as the
+    reference workload's network (binary cross-entropy, Adam)."""
+
     def build(meta, hidden=(64, 32)):
         model = make(meta["n_features_in_"], hidden)
         model.compile(optimizer="adam", loss="binary_crossentropy")
-        return model
-
-    return build
-
-
-def _keras_wrapper_builder(hidden):
-    def build(X, y):
-        model = _sequential_list(X.shape[1], hidden, n_out=y.shape[1])
-        model.compile(optimizer="adam", loss="categorical_crossentropy")
         return model
 
     return build
@@ -451,13 +426,26 @@ def _categorical_frame(X, n_categorical=5, levels=8):
     return frame
 
 
+def _one_hot_scaler():
+    """One-hot encoding of the string columns, the others standardised."""
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    one_hot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    return ColumnTransformer(
+        [("cat", one_hot, make_column_selector(dtype_include=object))],
+        remainder=StandardScaler(),
+    )
+
+
 def _style_estimators(args, X_train, y_train, tmpdir):
-    """(name, fitted estimator, its Keras network, data kind) per style."""
+    """(name, fitted estimator, data kind) per style, fitted in this order."""
     from keras.wrappers import SKLearnClassifier
     from scikeras.wrappers import KerasClassifier
-    from sklearn.compose import ColumnTransformer, make_column_selector
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import StandardScaler
+
+    from skimportance.wrappers import FittedKerasModel
 
     hidden = tuple(args.hidden)
     fit_kw = dict(epochs=5, batch_size=64, verbose=0)
@@ -465,24 +453,21 @@ def _style_estimators(args, X_train, y_train, tmpdir):
     def scikeras(make):
         return KerasClassifier(_scikeras_builder(make), model__hidden=hidden, **fit_kw)
 
-    styles = []
-    seq = scikeras(_sequential_list).fit(X_train, y_train)
-    styles.append(("Sequential([...]) list, scikeras", seq, "array"))
-    styles.append(
+    seq = scikeras(dense_network).fit(X_train, y_train)
+    styles = [
+        ("Sequential([...]) list, scikeras", seq, "array"),
         (
             "Sequential grown with add(), scikeras",
             scikeras(_sequential_add).fit(X_train, y_train),
             "array",
-        )
-    )
-    styles.append(
+        ),
         (
             "functional keras.Model, scikeras",
             scikeras(_functional).fit(X_train, y_train),
             "array",
-        )
-    )
-    wrapper = SKLearnClassifier(_keras_wrapper_builder(hidden), fit_kwargs=fit_kw)
+        ),
+    ]
+    wrapper = SKLearnClassifier(softmax_builder(hidden), fit_kwargs=fit_kw)
     styles.append(
         (
             "keras.wrappers.SKLearnClassifier (softmax, 2 outputs)",
@@ -490,43 +475,25 @@ def _style_estimators(args, X_train, y_train, tmpdir):
             "array",
         )
     )
+    scaled = make_pipeline(StandardScaler(), scikeras(dense_network))
     styles.append(
-        (
-            "Pipeline(StandardScaler, network)",
-            make_pipeline(StandardScaler(), scikeras(_sequential_list)).fit(
-                X_train, y_train
-            ),
-            "array",
-        )
+        ("Pipeline(StandardScaler, network)", scaled.fit(X_train, y_train), "array")
     )
-    one_hot = ColumnTransformer(
-        [
-            (
-                "cat",
-                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-                make_column_selector(dtype_include=object),
-            ),
-        ],
-        remainder=StandardScaler(),
-    )
+    encoded = make_pipeline(_one_hot_scaler(), scikeras(dense_network))
     styles.append(
         (
             "Pipeline(ColumnTransformer(one-hot 5 columns, scaler), network)",
-            make_pipeline(one_hot, scikeras(_sequential_list)).fit(
-                _categorical_frame(X_train), y_train
-            ),
+            encoded.fit(_categorical_frame(X_train), y_train),
             "frame",
         )
     )
-    from skimportance._keras.responder import SavedKerasModel
-
     path = os.path.join(tmpdir, "network.keras")
     seq.model_.save(path)
     loaded = keras.saving.load_model(path, compile=False)  # as the CLI loads it
     styles.append(
         (
-            "saved .keras model, the CLI's adapter (SavedKerasModel)",
-            SavedKerasModel(loaded, classes=[0, 1]),
+            "saved .keras model, the CLI's adapter (FittedKerasModel)",
+            FittedKerasModel(loaded, classes=[0, 1]),
             "array",
         )
     )
@@ -535,10 +502,8 @@ def _style_estimators(args, X_train, y_train, tmpdir):
 
 def _network_input(estimator, X):
     """The Keras network and the rows it sees for X (after a Pipeline's prefix)."""
-    if hasattr(estimator, "steps"):
-        T = estimator[:-1].transform(X)
-        return estimator[-1].model_, np.asarray(T, dtype=np.float32)
-    return estimator.model_, np.asarray(X, dtype=np.float32)
+    model, transform = split_network(estimator)
+    return model, np.asarray(transform(X), dtype=np.float32)
 
 
 def _fast_path_used(fn):
@@ -575,37 +540,38 @@ def run_styles(args):
     permuted rows (for a Pipeline: rows already transformed by its prefix).
     Returns rows ``(style, seconds, floor seconds, fast path, max |diff|)``.
     """
-    import tempfile
-
     keras.config.disable_interactive_logging()  # keras.wrappers' predict bars
     keras.utils.set_random_seed(args.seed)
     X_train, X_test, y_train, y_test = reference_data(args)
-    data = {
-        "array": (X_train, X_test),
-        "frame": (_categorical_frame(X_train), _categorical_frame(X_test)),
-    }
+    held_out = {"array": X_test, "frame": _categorical_frame(X_test)}
     kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
-    rows = []
     with tempfile.TemporaryDirectory() as tmpdir:
         styles = _style_estimators(args, X_train, y_train, tmpdir)
-        for name, est, kind in styles:
-            X_eval = data[kind][1]
-            warm = {**kw, "n_repeats": 1}
-            permutation_importance(est, X_eval[:50], y_test[:50], **warm)
-            t, (ours, used) = timed(
-                lambda e=est, Xe=X_eval: _fast_path_used(
-                    lambda: permutation_importance(e, Xe, y_test, **kw)
-                ),
-                args.repeats,
-            )
-            model, net_X = _network_input(est, X_eval)
-            t_floor, _, _ = forward_floor(model, net_X, X_eval.shape[1], args.n_repeats)
-            diff = None
-            if not args.skip_slow:
-                diff = _sklearn_diff(est, X_eval, y_test, kw, args.sklearn_n_repeats)
-            rows.append((name, t, t_floor, ", ".join(used) or "none", diff))
+        rows = [
+            _measure_style(name, est, held_out[kind], y_test, kw, args)
+            for name, est, kind in styles
+        ]
     _print_styles(args, rows)
+    _check_styles(rows)
     return rows
+
+
+def _measure_style(name, est, X_eval, y_test, kw, args):
+    """One style's row: (name, seconds, floor seconds, fast paths, diff)."""
+    warm = {**kw, "n_repeats": 1}
+    permutation_importance(est, X_eval[:50], y_test[:50], **warm)
+    t, (ours, used) = timed(
+        lambda: _fast_path_used(
+            lambda: permutation_importance(est, X_eval, y_test, **kw)
+        ),
+        args.repeats,
+    )
+    model, net_X = _network_input(est, X_eval)
+    t_floor, _, _ = forward_floor(model, net_X, X_eval.shape[1], args.n_repeats)
+    diff = None
+    if not args.skip_slow:
+        diff = _sklearn_diff(est, X_eval, y_test, kw, args.sklearn_n_repeats)
+    return name, t, t_floor, ", ".join(used) or "none", diff
 
 
 def _sklearn_diff(est, X_eval, y_test, kw, n_repeats):
@@ -620,7 +586,7 @@ def _sklearn_diff(est, X_eval, y_test, kw, n_repeats):
         few["scoring"], note = "accuracy", " (accuracy)"
     mine = permutation_importance(est, X_eval, y_test, **few)
     theirs = sk_pi(est, X_eval, y_test, **few)
-    return float(np.max(np.abs(mine.importances - theirs.importances))), note
+    return max_abs_diff(mine, theirs), note
 
 
 def _print_styles(args, rows):
@@ -633,19 +599,24 @@ def _print_styles(args, rows):
         f"n_repeats={args.sklearn_n_repeats}. {os.cpu_count()} cores, "
         f"Keras {keras.__version__}, scikit-learn {sklearn.__version__}.\n"
     )
-    print(
-        "| model style | fast path | seconds | floor seconds | x floor | "
-        "max abs diff vs sklearn |"
-    )
-    print("|---|---|---:|---:|---:|---:|")
+    columns = ["model style", "fast path", "seconds", "floor seconds", "x floor"]
+    table = []
     for name, t, t_floor, used, diff in rows:
         shown = "not run" if diff is None else f"{diff[0]:.1e}{diff[1]}"
-        print(
-            f"| {name} | {used} | {t:.3f} | {t_floor:.3f} | {t / t_floor:.2f} | "
-            f"{shown} |"
+        table.append(
+            [name, used, f"{t:.3f}", f"{t_floor:.3f}", f"{t / t_floor:.2f}", shown]
         )
+    print_table(columns + ["max abs diff vs sklearn"], table, align="llrrrr")
+
+
+def _check_styles(rows):
+    """Every style measured has scikit-learn's importances (within 1e-4)."""
     for name, _, _, _, diff in rows:
-        assert diff is None or diff[0] < 1e-4, f"{name}: disagrees with sklearn"
+        if diff is not None and not diff[0] < 1e-4:
+            raise RuntimeError(
+                f"{name}: disagrees with sklearn: max |diff| of all importances "
+                f"{diff[0]:.2e}{diff[1]}, tolerance 1e-04"
+            )
 
 
 if __name__ == "__main__":

@@ -63,29 +63,34 @@ inputs kept by the selector (F1 0.67).
     python benchmarks/bench_truth.py --write-readme   # also replace README's table
 """
 
-import argparse
-import os
 import re
-import time
-import warnings
 from pathlib import Path
 from typing import NamedTuple
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import _common  # noqa: F401  (first, before Keras: the environment it sets)
+import keras
+import numpy as np
+from _common import (
+    Stopwatch,
+    argument_parser,
+    quiet,
+    split_network,
+    stand_in_inputs,
+    stand_in_signal,
+    table_head,
+    table_row,
+)
+from scipy.stats import spearmanr
+from sklearn.datasets import make_classification, make_friedman1
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.inspection import permutation_importance as sk_pi
+from sklearn.metrics import log_loss, mean_squared_error
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from scipy.stats import spearmanr  # noqa: E402
-from sklearn.datasets import make_classification, make_friedman1  # noqa: E402
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor  # noqa: E402
-from sklearn.inspection import permutation_importance as sk_pi  # noqa: E402
-from sklearn.metrics import log_loss, mean_squared_error  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
-from skimportance import KerasImportanceSelector  # noqa: E402
-from skimportance.wrappers import KerasClassifier, KerasRegressor  # noqa: E402
+from skimportance import KerasImportanceSelector
+from skimportance.wrappers import KerasClassifier, KerasRegressor
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- bench_truth:start -->", "<!-- bench_truth:end -->"
@@ -269,23 +274,20 @@ def sequences(n, seed, rng):
 def stand_in(n, seed, rng):
     """x1 stands in for x0 (r = 0.8) but y is independent of x1 given x0."""
 
-    def f(X):
-        return np.sin(2 * X[:, 0]) + X[:, 2] ** 2
-
     def draw(n, rng):
-        X = rng.normal(size=(n, 8))
-        X[:, 1] = 0.8 * X[:, 0] + 0.6 * X[:, 1]
-        return X
+        return stand_in_inputs(rng.normal(size=(n, 8)))
 
     X = draw(n, rng)
-    y = f(X) + 0.5 * rng.normal(size=n)
+    y = stand_in_signal(X) + 0.5 * rng.normal(size=n)
     return dict(
         name="irrelevant stand-in x1 = 0.8 x0 + noise; y = sin(2 x0) + x2^2 + 5 noise",
         X=X,
         y=(y - y.mean()) / y.std(),
         task="regression",
         relevant={0, 2},
-        truth=oracle_ranking(f, draw(20000, np.random.RandomState(seed + 2)), seed),
+        truth=oracle_ranking(
+            stand_in_signal, draw(20000, np.random.RandomState(seed + 2)), seed
+        ),
     )
 
 
@@ -318,25 +320,18 @@ def datasets(n, seed, which=None):
 
 
 # ------------------------------------------------------- methods: the network
-def split(fitted):
-    """The Keras model and the transform in front of it (identity if none)."""
-    if hasattr(fitted, "steps"):
-        return fitted[-1].model_, fitted[:-1].transform
-    return fitted.model_, np.asarray
-
-
 def n_inputs(data):
     return data["X"].shape[-1]
 
 
 def first_layer(fitted, data):
-    model, _ = split(fitted)
+    model, _ = split_network(fitted)
     W = model.layers[0].get_weights()[0]  # Dense (in, h) or GRU kernel (in, 3u)
     return np.abs(W).sum(axis=1)
 
 
 def olden(fitted, data):
-    model, _ = split(fitted)
+    model, _ = split_network(fitted)
     if not isinstance(model.layers[0], keras.layers.Dense):
         raise NotImplementedError("not defined for recurrent layers")
     kernels = [
@@ -351,7 +346,7 @@ def olden(fitted, data):
 
 
 def zeros_probe(fitted, data):
-    model, _ = split(fitted)
+    model, _ = split_network(fitted)
     n = n_inputs(data)
     if data.get("sequence"):
         zeros = np.zeros((1, data["X"].shape[1], n), "float32")
@@ -372,7 +367,7 @@ def network_output(fitted):
     gives, without Keras' per-call ``predict`` overhead (SHAP and LIME call it
     many times).
     """
-    model, transform = split(fitted)
+    model, transform = split_network(fitted)
 
     def f(X):
         Z = np.asarray(transform(np.asarray(X)), dtype="float32")
@@ -394,8 +389,7 @@ def eli5_pi(fitted, data):
         raise NotImplementedError("eli5 cannot take 3-D input")
     from eli5.sklearn import PermutationImportance
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet():
         pi = PermutationImportance(
             fitted,
             scoring=scoring_of(data),
@@ -462,14 +456,13 @@ def shap_gradient_based(kind):
         import shap
         from tensorflow.python.eager import execute  # shap patches it, see below
 
-        model, transform = split(fitted)
+        model, transform = split_network(fitted)
         rows = data["n_explain"]
         background = np.asarray(transform(data["X_train"][: data["n_background"]]))
         X = np.asarray(transform(data["X_test"][:rows]))
         record_gradient = execute.record_gradient
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quiet():
                 if kind == "deep":
                     explainer = shap.DeepExplainer(model, background)
                     values = explainer.shap_values(X, check_additivity=False)
@@ -572,8 +565,7 @@ def hidimstat_importance(kind):
             options = dict(method="predict_proba", loss=log_loss)
         cls = PFI if kind == "pfi" else CFI
         estimator = cls(fitted, random_state=0, **options)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet():
             estimator.fit(data["X_train"], data["y_train"])
             scores = estimator.importance(data["X_test"], data["y_test"])
         selected = estimator.fdr_selection(0.05, fdr_control="bhq")
@@ -600,9 +592,9 @@ def selector(method):
             refit=False,
             **options,
         )
-        with warnings.catch_warnings():
-            # the warning naming inputs kept by min_features_to_select: in the note
-            warnings.simplefilter("ignore")
+        # quiet: the warning naming inputs kept by min_features_to_select is
+        # in the note
+        with quiet():
             try:
                 sel.fit(data["X_train"], data["y_train"])
             except (ValueError, TypeError, NotImplementedError) as exc:
@@ -666,7 +658,7 @@ def measure(name, fitted, data):
     if told_k and k == 0:
         note = "told k = 0: selects nothing by construction"
         return Row(data["name"], name, *[None] * 6, note, told_k)
-    t0 = time.perf_counter()
+    clock = Stopwatch()
     try:
         if told_k:
             scores = np.asarray(RANKERS[name](fitted, data), dtype=float)
@@ -676,7 +668,7 @@ def measure(name, fitted, data):
             scores, selected, note = SELECTORS[name](fitted, data)
     except NotImplementedError as exc:
         return Row(data["name"], name, *[None] * 6, str(exc), told_k)
-    seconds = time.perf_counter() - t0
+    seconds = clock.seconds
     rho = None
     if data.get("truth") is not None:
         rho = spearmanr(scores, data["truth"]).statistic
@@ -713,6 +705,29 @@ def warm_up_shap():
     explainer(np.ones((1, 3)), max_evals=7, silent=True)
 
 
+def train(data, args):
+    """The dataset's network, trained; its one-line description in
+    ``data["network"]`` (epochs run, held-out score), printed."""
+    keras.utils.set_random_seed(args.seed)
+    clock = Stopwatch()
+    fitted = network(data["task"], args, data.get("sequence")).fit(
+        data["X_train"], data["y_train"]
+    )
+    fit_time = clock.seconds
+    held_out = fitted.score(data["X_test"], data["y_test"])
+    epochs = len(
+        fitted[-1].history_["loss"]
+        if hasattr(fitted, "steps")
+        else fitted.history_["loss"]
+    )
+    data["network"] = (
+        f"{epochs} epochs, held-out "
+        f"{'R²' if data['task'] == 'regression' else 'accuracy'} {held_out:.3f}"
+    )
+    print(f"\n{data['name']}: trained in {fit_time:.1f}s, {data['network']}")
+    return fitted
+
+
 def run(args, networks=None):
     """Every method on every dataset; ``networks`` gets one line per network."""
     keras.config.disable_interactive_logging()
@@ -721,24 +736,8 @@ def run(args, networks=None):
     rows = []
     for data in datasets(args.n, args.seed, args.datasets):
         prepare(data, args)
-        keras.utils.set_random_seed(args.seed)
-        t0 = time.perf_counter()
-        fitted = network(data["task"], args, data.get("sequence")).fit(
-            data["X_train"], data["y_train"]
-        )
-        fit_time = time.perf_counter() - t0
-        held_out = fitted.score(data["X_test"], data["y_test"])
-        epochs = len(
-            fitted[-1].history_["loss"]
-            if hasattr(fitted, "steps")
-            else fitted.history_["loss"]
-        )
-        data["network"] = (
-            f"{epochs} epochs, held-out "
-            f"{'R²' if data['task'] == 'regression' else 'accuracy'} {held_out:.3f}"
-        )
+        fitted = train(data, args)
         networks.append(f"{data['name']}: {data['network']}")
-        print(f"\n{data['name']}: trained in {fit_time:.1f}s, {data['network']}")
         for name in METHODS:
             row = measure(name, fitted, data)
             rows.append(row)
@@ -764,21 +763,38 @@ def command(args):
     )
 
 
+DATASET_COLUMNS = [
+    "method",
+    "Spearman vs truth",
+    "precision",
+    "recall",
+    "F1",
+    "false positives",
+    "seconds",
+    "note",
+]
+SUMMARY_COLUMNS = [
+    "method",
+    "told k",
+    "mean F1",
+    "datasets",
+    "false positives (all datasets)",
+    "false positives (null)",
+    "seconds (total)",
+]
+
+
 def dataset_table(rows, dataset):
-    out = [
-        f"**{dataset}**",
-        "",
-        "| method | Spearman vs truth | precision | recall | F1 | false positives "
-        "| seconds | note |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
+    out = [f"**{dataset}**", ""] + table_head(DATASET_COLUMNS, align="lrrrrrrl")
     for r in rows:
         if r.dataset == dataset:
+            numbers = [r.spearman, r.precision, r.recall, r.f1]
             out.append(
-                f"| {r.method} | {fmt(r.spearman, '.2f')} | "
-                f"{fmt(r.precision, '.2f')} | "
-                f"{fmt(r.recall, '.2f')} | {fmt(r.f1, '.2f')} | "
-                f"{fmt(r.false_positives, 'd')} | {fmt(r.seconds, '.1f')} | {r.note} |"
+                table_row(
+                    [r.method]
+                    + [fmt(v, ".2f") for v in numbers]
+                    + [fmt(r.false_positives, "d"), fmt(r.seconds, ".1f"), r.note]
+                )
             )
     return out + [""]
 
@@ -788,10 +804,7 @@ def summary_table(rows):
         "**Summary: mean F1 over the datasets with relevant inputs each method could "
         "take, false positives, seconds**",
         "",
-        "| method | told k | mean F1 | datasets | false positives (all datasets) "
-        "| false positives (null) | seconds (total) |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
+    ] + table_head(SUMMARY_COLUMNS, align="llrrrrr")
     for name in METHODS:
         mine = [r for r in rows if r.method == name]
         f1 = [r.f1 for r in mine if r.f1 is not None]
@@ -799,11 +812,17 @@ def summary_table(rows):
         null = [r.false_positives for r in mine if r.dataset.startswith("null")]
         seconds = [r.seconds for r in mine if r.seconds is not None]
         out.append(
-            f"| {name} | {'yes' if mine and mine[0].told_k else 'no'} | "
-            f"{fmt(np.mean(f1) if f1 else None, '.2f')} | {len(f1)} | "
-            f"{fmt(sum(fps) if fps else None, 'd')} | "
-            f"{fmt(null[0] if null else None, 'd')} | "
-            f"{fmt(sum(seconds) if seconds else None, '.0f')} |"
+            table_row(
+                [
+                    name,
+                    "yes" if mine and mine[0].told_k else "no",
+                    fmt(np.mean(f1) if f1 else None, ".2f"),
+                    len(f1),
+                    fmt(sum(fps) if fps else None, "d"),
+                    fmt(null[0] if null else None, "d"),
+                    fmt(sum(seconds) if seconds else None, ".0f"),
+                ]
+            )
         )
     return out
 
@@ -825,8 +844,8 @@ def table(rows, args, networks=()):
     return "\n".join(out + summary_table(rows))
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv):
+    parser = argument_parser(__doc__)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n", type=int, default=1000, help="samples per dataset")
     parser.add_argument("--epochs", type=int, default=200, help="most epochs")
@@ -857,23 +876,33 @@ def main(argv=None):
         args.n, args.epochs, args.patience, args.hidden = 200, 3, 2, [8]
         args.n_repeats, args.n_explain, args.n_background = 1, 3, 5
         args.lime_samples = 100
+    return args
+
+
+def write_readme(text):
+    """Put ``text`` between README's bench_truth markers (appended if none)."""
+    readme = README.read_text()
+    block = f"{START}\n{text}\n{END}"
+    if START in readme:
+        readme = re.sub(
+            re.escape(START) + ".*?" + re.escape(END),
+            lambda _: block,
+            readme,
+            flags=re.S,
+        )
+    else:
+        readme += "\n" + block + "\n"
+    README.write_text(readme)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     networks = []
     rows = run(args, networks)
     text = table(rows, args, networks)
     print("\n" + text)
     if args.write_readme:
-        readme = README.read_text()
-        block = f"{START}\n{text}\n{END}"
-        if START in readme:
-            readme = re.sub(
-                re.escape(START) + ".*?" + re.escape(END),
-                lambda _: block,
-                readme,
-                flags=re.S,
-            )
-        else:
-            readme += "\n" + block + "\n"
-        README.write_text(readme)
+        write_readme(text)
     return rows
 
 

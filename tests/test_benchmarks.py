@@ -30,6 +30,8 @@ def test_bench_permutation_quick(capsys):
 @pytest.mark.slow
 def test_bench_truth_quick(capsys):
     """Every method on XOR, the GRU sequences and the null dataset: ~2 min."""
+    for package in ("shap", "lime", "hidimstat", "eli5"):  # the methods compared
+        pytest.importorskip(package)
     import bench_truth
 
     rows = bench_truth.main(["--quick", "--datasets", "2", "4", "6"])
@@ -125,3 +127,91 @@ def test_bench_conditional_quick(capsys):
     assert np.all(np.abs(dup["conditional"][:2]) < 0.05)
     assert np.all(dup["permutation"][:2] > 0.05)
     assert "| x1 (near-duplicate of x0) |" in capsys.readouterr().out
+
+
+def test_common_tables():
+    import _common
+
+    assert _common.table_row(["a", 1, 2.5]) == "| a | 1 | 2.5 |"
+    assert _common.table_head(["x", "y", "z"], align="lrr") == [
+        "| x | y | z |",
+        "|---|---:|---:|",
+    ]
+    assert _common.table_head(["x", "y"])[1] == "|---|---|"
+    with pytest.raises(ValueError):
+        _common.table_head(["x", "y"], align="l")
+    assert _common.rate(1, 3) == "0.333 [0.061, 0.792]"
+    assert _common.rate(1, 3, digits=2, counts=True) == "1/3 = 0.33 [0.06, 0.79]"
+
+
+def _selector_data(n=300, seed=0):
+    import numpy as np
+
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 6))
+    logit = 1.5 * X[:, 0] + 0.4 * X[:, 1] + 0.2 * X[:, 2]
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize("method", ["none", "holm", "fdr_bh"])
+def test_common_adjust_pvalues_is_the_selectors(method):
+    """The benchmarks' Holm and Benjamini-Hochberg reproduce the selector's
+    ``pvalues_adjusted_`` (public API), so bench_calibration's table rows for
+    "holm" and "fdr_bh" are the selector's own multiple-testing control."""
+    import _common
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from skimportance import KerasImportanceSelector
+
+    X, y = _selector_data()
+    model = LogisticRegression().fit(X[:150], y[:150])
+    selector = KerasImportanceSelector(
+        model, cv="prefit", n_repeats=3, multiple_testing=method, random_state=0
+    ).fit(X[150:], y[150:])
+    ours = _common.adjust_pvalues(selector.pvalues_, method)
+    np.testing.assert_allclose(ours, selector.pvalues_adjusted_, rtol=1e-12)
+
+
+def test_common_split_level_pvalues_is_the_selectors():
+    """``_common.split_level_pvalues`` is the selector's split-level test
+    (``test_ == "split"``, chosen by a scorer that is not a mean over rows)."""
+    import _common
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    from skimportance import KerasImportanceSelector
+
+    X, y = _selector_data()
+    selector = KerasImportanceSelector(
+        LogisticRegression(),
+        cv=KFold(3, shuffle=True, random_state=0),  # 100 held out, 200 trained
+        scoring="roc_auc",
+        n_repeats=3,
+        min_features_to_select=0,
+        refit=False,
+        random_state=0,
+    ).fit(X, y)
+    assert selector.test_ == "split"
+    ours = _common.split_level_pvalues(selector.importances_, 3, 100 / 200)
+    np.testing.assert_allclose(ours, selector.pvalues_, rtol=1e-10)
+
+
+def test_bench_permutation_disagreement_raises(capsys):
+    """Agreement checks raise RuntimeError (not assert: they hold under -O)."""
+    from types import SimpleNamespace
+
+    import bench_permutation
+    import numpy as np
+
+    ours = SimpleNamespace(importances=np.zeros((3, 2)), importances_mean=np.zeros(3))
+    off = SimpleNamespace(importances=np.full((3, 2), 1e-3))
+    args = SimpleNamespace(n_features=3)
+    with pytest.raises(RuntimeError, match="first-layer updates disagree"):
+        bench_permutation.check_agreement({"skimportance": ours, "batched": off}, args)
+    results = {"skimportance": ours, "batched": ours, "sklearn": off}
+    with pytest.raises(RuntimeError, match="skimportance and sklearn disagree"):
+        bench_permutation.check_agreement(results, args)
+    assert "max |diff| of all importances = 1.00e-03" in capsys.readouterr().out

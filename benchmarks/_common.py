@@ -1,0 +1,328 @@
+"""What the benchmarks share: their environment, statistics, tables, timing,
+and the data and networks that more than one of them uses.
+
+Every benchmark imports this module before Keras. On import it
+
+* sets ``TF_CPP_MIN_LOG_LEVEL=3`` (unless already set), which TensorFlow reads
+  when it loads: its C++ start-up messages stay out of the output;
+* puts this checkout's root first on ``sys.path``, so that
+  ``python benchmarks/bench_x.py`` measures this checkout's ``skimportance``,
+  not whichever copy happens to be installed.
+
+It imports neither Keras nor skimportance itself (the functions that need them
+import them when called): ``bench_permutation.py`` chooses the Keras backend
+(:func:`select_backend`) after importing this module and before Keras loads.
+
+Sections: environment; statistics (the Wilson interval, the multiple-testing
+adjustments and the split-level test, the last two as the selector computes
+them); tables (markdown); timing; warnings; data and networks shared by
+several benchmarks (the stand-in design, the reference workload).
+"""
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+# --- environment -------------------------------------------------------------
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parents[1]
+if (ROOT / "skimportance").is_dir() and str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def select_backend(argv):
+    """Set ``KERAS_BACKEND`` from ``--backend NAME`` in ``argv``, if given.
+
+    Keras reads ``KERAS_BACKEND`` once, when it is first imported: call this
+    before importing Keras.
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--backend" and i + 1 < len(argv):
+            os.environ["KERAS_BACKEND"] = argv[i + 1]
+        elif arg.startswith("--backend="):
+            os.environ["KERAS_BACKEND"] = arg.split("=", 1)[1]
+
+
+def argument_parser(doc):
+    """An ``ArgumentParser`` described by the first line of ``doc``."""
+    return argparse.ArgumentParser(description=doc.splitlines()[0])
+
+
+# --- statistics --------------------------------------------------------------
+
+
+def wilson(k, n, z=1.96):
+    """Wilson score interval of a binomial proportion k/n (95% for z=1.96)."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def rate(k, n, digits=3, counts=False):
+    """``k / n`` with its Wilson 95% interval, e.g. ``0.333 [0.061, 0.792]``;
+    with ``counts``, preceded by ``k/n = ``."""
+    lo, hi = wilson(k, n)
+    text = f"{k / n:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+    return f"{k}/{n} = {text}" if counts else text
+
+
+MULTIPLE_TESTING = ("none", "holm", "fdr_bh")
+
+
+def adjust_pvalues(pvalues, method="none"):
+    """P-values adjusted for multiple testing, as ``KerasImportanceSelector``
+    adjusts them for ``multiple_testing=method`` (its ``pvalues_adjusted_``).
+
+    ``"none"``: unchanged. ``"holm"``: Holm's step-down (family-wise error):
+    the i-th smallest of m p-values becomes ``(m - i + 1) * p``, made
+    non-decreasing in that order and capped at 1. ``"fdr_bh"``:
+    Benjamini-Hochberg's step-up (false discovery rate): ``m / i * p``, made
+    non-increasing from the largest down, capped at 1. NaN p-values stay NaN
+    and do not count among the m tests; ties keep their order (stable sort).
+
+    The selector exposes the adjustment only for its own ``multiple_testing``
+    (one per fit); ``bench_calibration.py`` needs all three on the same fit,
+    so the few lines are here. ``bench_calibration.py`` checks on every fit
+    that this function reproduces the selector's ``group_pvalues_adjusted_``.
+    """
+    pvalues = np.asarray(pvalues, dtype=float)
+    if method == "none":
+        return pvalues.copy()
+    if method not in MULTIPLE_TESTING:
+        raise ValueError(f"method={method!r}; use one of {list(MULTIPLE_TESTING)}.")
+    out = np.full(pvalues.shape, np.nan)
+    finite = np.flatnonzero(~np.isnan(pvalues))
+    m = finite.size
+    if m == 0:
+        return out
+    order = finite[np.argsort(pvalues[finite], kind="stable")]
+    p = pvalues[order]
+    rank = np.arange(1, m + 1)
+    if method == "holm":
+        adjusted = np.maximum.accumulate(np.minimum(1.0, (m - rank + 1) * p))
+    else:
+        adjusted = np.minimum.accumulate((m / rank * p)[::-1])[::-1]
+        adjusted = np.minimum(1.0, adjusted)
+    out[order] = adjusted
+    return out
+
+
+def split_level_pvalues(importances, n_splits, test_train_ratio):
+    """One-sided p-values of Nadeau and Bengio's corrected resampled t-test.
+
+    The test the selector runs (``test_ == "split"``) for scorers that are not
+    means over rows: the repeats of each split are averaged, and the per-split
+    means get a one-sample t-test (df = n_splits - 1) whose variance term
+    ``s**2 / n_splits`` becomes ``s**2 * (1 / n_splits + test_train_ratio)``
+    for the overlap of the training sets (Machine Learning 52, 2003). A flat
+    row (no spread) gets 0 when its mean is positive, else 1; fewer than two
+    splits give NaN.
+
+    ``importances``: shape (n_groups, n_splits * n_repeats), split-major (the
+    selector's ``importances_``). ``bench_calibration.py`` applies it to fits
+    whose own test is row-level, to compare the two tests on the same fits.
+    """
+    importances = np.asarray(importances, dtype=float)
+    n_groups, n_total = importances.shape
+    if n_splits < 2:
+        return np.full(n_groups, np.nan)
+    values = importances.reshape(n_groups, n_splits, n_total // n_splits).mean(axis=2)
+    mean = values.mean(axis=1)
+    se = values.std(axis=1, ddof=1) * np.sqrt(1.0 / n_splits + test_train_ratio)
+    pvalues = np.empty(n_groups)
+    flat = se <= 1e-12 * np.maximum(1.0, np.abs(mean))
+    pvalues[flat] = np.where(mean[flat] > 0, 0.0, 1.0)
+    pvalues[~flat] = stats.t.sf(mean[~flat] / se[~flat], df=n_splits - 1)
+    return pvalues
+
+
+# --- tables ------------------------------------------------------------------
+
+
+def table_row(cells):
+    """One markdown table row: ``| a | b | c |``."""
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def table_head(columns, align=None):
+    """A markdown table's header and separator lines; ``align`` has one letter
+    per column, ``"l"`` (left, the default) or ``"r"`` (right)."""
+    align = align or "l" * len(columns)
+    if len(align) != len(columns):
+        raise ValueError(f"{len(columns)} columns but align={align!r}")
+    separator = "|" + "".join("---:|" if a == "r" else "---|" for a in align)
+    return [table_row(columns), separator]
+
+
+def print_table(columns, rows=(), align=None):
+    """Print a markdown table: header, separator and ``rows`` (lists of cells).
+    Flushed, so that rows printed after it as they come follow it at once."""
+    lines = table_head(columns, align) + [table_row(cells) for cells in rows]
+    print("\n".join(lines), flush=True)
+
+
+# --- timing ------------------------------------------------------------------
+
+
+class Stopwatch:
+    """Wall seconds since it was made: ``clock = Stopwatch(); ...; clock.seconds``."""
+
+    def __init__(self):
+        self.start = time.perf_counter()
+
+    @property
+    def seconds(self):
+        return time.perf_counter() - self.start
+
+
+def timed(fn, repeats):
+    """``fn()`` called ``repeats`` times: (median seconds, the last result)."""
+    times, result = [], None
+    for _ in range(repeats):
+        clock = Stopwatch()
+        result = fn()
+        times.append(clock.seconds)
+    return statistics.median(times), result
+
+
+# --- warnings ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def quiet():
+    """Ignore every warning inside the block (third-party fits and explainers
+    whose warnings would bury the tables)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+# --- data and networks shared by several benchmarks ---------------------------
+
+
+def stand_in_inputs(X):
+    """Make ``X[:, 1]`` a stand-in for ``X[:, 0]``, in place, and return X.
+
+    For standard-normal columns, ``x1 = 0.8 * x0 + 0.6 * x1`` has unit variance
+    and correlation 0.8 with x0. With :func:`stand_in_signal` for y, y does not
+    depend on x1 given x0: the stand-in design of ``bench_conditional.py`` (a)
+    and of ``bench_truth.py``'s stand-in dataset.
+    """
+    X[:, 1] = 0.8 * X[:, 0] + 0.6 * X[:, 1]
+    return X
+
+
+def stand_in_signal(X):
+    """The noise-free y of the stand-in design: ``sin(2 * x0) + x2**2``."""
+    return np.sin(2 * X[:, 0]) + X[:, 2] ** 2
+
+
+def split_network(fitted):
+    """The Keras model of a fitted estimator and the transform in front of it:
+    a Pipeline's prefix, or ``np.asarray`` for an estimator with ``model_``."""
+    if hasattr(fitted, "steps"):
+        return fitted[-1].model_, fitted[:-1].transform
+    return fitted.model_, np.asarray
+
+
+def dense_network(n_inputs, hidden, n_outputs=1):
+    """An uncompiled ``keras.Sequential``: ``Input((n_inputs,))``, a ReLU
+    ``Dense`` layer per width in ``hidden``, then ``n_outputs`` units, sigmoid
+    for one output and softmax for more."""
+    import keras
+
+    layers = [keras.Input((n_inputs,))]
+    layers += [keras.layers.Dense(h, activation="relu") for h in hidden]
+    activation = "sigmoid" if n_outputs == 1 else "softmax"
+    layers.append(keras.layers.Dense(n_outputs, activation=activation))
+    return keras.Sequential(layers)
+
+
+def binary_mlp(n_inputs, hidden, optimizer):
+    """:func:`dense_network` with one sigmoid unit, compiled with binary
+    cross-entropy and ``optimizer`` (a name or a Keras optimizer)."""
+    model = dense_network(n_inputs, hidden)
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    return model
+
+
+def reference_mlp(meta, hidden=(64, 32)):
+    """scikeras model builder of the reference workload: MLP n->64->32->1, Adam."""
+    return binary_mlp(meta["n_features_in_"], hidden, "adam")
+
+
+def softmax_builder(hidden):
+    """``keras.wrappers`` model builder ``build(X, y)``: the same MLP with a
+    softmax over y's one-hot columns, categorical cross-entropy, Adam."""
+
+    def build(X, y):
+        model = dense_network(X.shape[1], hidden, n_outputs=y.shape[1])
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        return model
+
+    return build
+
+
+def make_classifier(args):
+    """The reference workload's classifier (``args.hidden`` widths, 5 epochs):
+    scikeras' KerasClassifier on TensorFlow; elsewhere Keras' own
+    ``keras.wrappers`` (skimportance's, with predict_proba) and a softmax head:
+    scikeras runs on TensorFlow only."""
+    import keras
+
+    fit_kwargs = dict(epochs=5, batch_size=64, verbose=0)
+    if keras.backend.backend() == "tensorflow":
+        from scikeras.wrappers import KerasClassifier
+
+        return KerasClassifier(
+            reference_mlp, model__hidden=tuple(args.hidden), **fit_kwargs
+        )
+    from skimportance.wrappers import SKLearnClassifier
+
+    return SKLearnClassifier(softmax_builder(args.hidden), fit_kwargs=fit_kwargs)
+
+
+def reference_data(args):
+    """The reference workload's classification data, split into training and
+    held-out halves of ``args.n_rows`` rows each (``args.n_features`` features,
+    a fifth informative, seed ``args.seed``): ``X_train, X_test, y_train, y_test``."""
+    from sklearn.datasets import make_classification
+    from sklearn.model_selection import train_test_split
+
+    X, y = make_classification(
+        n_samples=2 * args.n_rows,
+        n_features=args.n_features,
+        n_informative=max(2, args.n_features // 5),
+        n_redundant=0,
+        random_state=args.seed,
+    )
+    return train_test_split(
+        X, y, test_size=args.n_rows, random_state=args.seed, stratify=y
+    )
+
+
+def fit_reference(args):
+    """Seed Keras with ``args.seed``, draw :func:`reference_data` and train
+    :func:`make_classifier` on its training half:
+    ``clf, X_train, X_test, y_train, y_test``."""
+    import keras
+
+    keras.utils.set_random_seed(args.seed)
+    X_train, X_test, y_train, y_test = reference_data(args)
+    clf = make_classifier(args).fit(X_train, y_train)
+    return clf, X_train, X_test, y_train, y_test
