@@ -33,7 +33,9 @@ from its own subpackage or a lower floor; ``tests/test_layout.py`` checks it):
 6. ``_selector``: the ``estimator``, ``fit_input``, ``routing``, ``splits``
    (the per-split work beside its dispatch), ``support``, ``significance``,
    ``rules``, ``delegation``, ``progress``.
-7. ``_reporting``: the importance ``table`` and the built-in ``demo``.
+7. ``_reporting`` (the importance ``table``, the built-in ``demo``) and
+   ``_interactions`` (which inputs work together: ``importance``,
+   ``friedman``'s H, the ``display``), side by side.
 
 Where new code goes
 -------------------
@@ -58,6 +60,7 @@ import sys
 
 from ._engine.groups import groups_from_column_transformer
 from ._importance.permutation_importance import permutation_importance
+from ._interactions.importance import interaction_importance
 from ._methods.base import BaseSampler
 from ._methods.conditional import ConditionalSampler
 from ._methods.permutation import PermutationSampler
@@ -75,6 +78,7 @@ __all__ = [
     "KerasImportanceSelector",
     "PermutationSampler",
     "groups_from_column_transformer",
+    "interaction_importance",
     "permutation_importance",
     "rfe_importance",
     "__version__",

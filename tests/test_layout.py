@@ -16,7 +16,7 @@ FLOORS = [
     {"_fast_paths"},
     {"_importance"},
     {"_selector"},
-    {"_reporting"},
+    {"_reporting", "_interactions"},
     {"plotting", "eli5", "estimator_checks"},
     {"cli"},
     {"__init__", "__main__"},
