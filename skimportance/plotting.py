@@ -3,7 +3,9 @@ skimportance[plot]``), imported only when a plot is drawn."""
 
 import numpy as np
 
-__all__ = ["PermutationImportanceDisplay"]
+from ._interactions.display import InteractionDisplay
+
+__all__ = ["InteractionDisplay", "PermutationImportanceDisplay"]
 
 
 class PermutationImportanceDisplay:

@@ -63,7 +63,9 @@ def interaction_importance(
     batch_size=None,
     feature_groups=None,
     feature_axis=-1,
+    inference="auto",
     pairs="all",
+    features=None,
     multiple_testing="fdr_bh",
     h_statistic=False,
     h_samples=200,
@@ -112,11 +114,19 @@ def interaction_importance(
         :func:`~skimportance.permutation_importance`.
     feature_axis : int or tuple of int, default=-1
         Axis of X that holds the features (sequences: -1 for channels).
+    inference : {"auto", "batched", "predict"}, default="auto"
+        Which fast paths are allowed, as in
+        :func:`~skimportance.permutation_importance`: a pair through a
+        Dense-first network is a rank-2 first-layer update.
     pairs : "all", int or list of pairs, default="all"
         The pairs measured: all of them, the pairs among the ``pairs`` most
         important inputs (screened by their single importance, as R's
         ``hstats`` does), or the pairs given (indices of the inputs, or their
         names).
+    features : array-like of int or str, or None, default=None
+        The inputs among which pairs are formed (indices or names; None: all),
+        e.g. the inputs a fitted selector kept:
+        ``features=selector.get_support(indices=True)``.
     multiple_testing : {"fdr_bh", "holm", "none"}, default="fdr_bh"
         Adjustment of the pairs' p-values (``pvalues_adjusted``).
     h_statistic : bool, default=False
@@ -162,13 +172,14 @@ def interaction_importance(
         n_repeats=n_repeats,
         random_seed=seed,
         batch_size=batch_size,
+        inference=inference,
         n_jobs=n_jobs,
         row_level=True,
     )
     measure = _Measure(estimator, X, y, scoring, sample_weight, options)
     singles = measure(layout)
     names = list(layout.group_names)
-    chosen = _pairs(pairs, singles.importances.mean(axis=1), names)
+    chosen = _pairs(pairs, singles.importances.mean(axis=1), names, features)
     flat = layout.flat_columns()
     units = [sorted(flat[g].ravel().tolist()) for g in layout.groups]
     shared = _shared_importances(measure, units, chosen, singles)
@@ -239,21 +250,34 @@ class _Measure:
         )
 
 
-def _pairs(pairs, single_means, names):
+def _index(name_or_index, names):
+    if isinstance(name_or_index, str):
+        if name_or_index not in names:
+            raise ValueError(f"no input named {name_or_index!r}; inputs: {names}.")
+        return names.index(name_or_index)
+    return int(name_or_index)
+
+
+def _pairs(pairs, single_means, names, features=None):
     """The pairs measured, as sorted index pairs (j < k)."""
     n = len(names)
+    pool = list(range(n))
+    if features is not None:
+        pool = sorted({_index(f, names) for f in features})
     if isinstance(pairs, str):
         if pairs != "all":
             raise ValueError(f"pairs={pairs!r}: 'all', an int or a list of pairs.")
-        return list(combinations(range(n), 2))
+        return list(combinations(pool, 2))
     if isinstance(pairs, numbers.Integral) and not isinstance(pairs, bool):
-        if not 2 <= pairs <= n:
-            raise ValueError(f"pairs={pairs}: the top k inputs need 2 <= k <= {n}.")
-        top = np.argsort(-single_means, kind="stable")[:pairs]
-        return list(combinations(sorted(int(j) for j in top), 2))
+        if not 2 <= pairs <= len(pool):
+            raise ValueError(
+                f"pairs={pairs}: the top k inputs need 2 <= k <= {len(pool)}."
+            )
+        order = sorted(pool, key=lambda j: -single_means[j])[:pairs]
+        return list(combinations(sorted(order), 2))
     chosen = set()
     for pair in pairs:
-        j, k = (names.index(str(p)) if isinstance(p, str) else int(p) for p in pair)
+        j, k = (_index(p, names) for p in pair)
         if j == k or not (0 <= j < n and 0 <= k < n):
             raise ValueError(f"pair {pair!r}: two different inputs of {n}.")
         chosen.add((min(j, k), max(j, k)))
