@@ -376,7 +376,7 @@ def null_rates(args):
             "datasets",
             "pairs with p < 0.05 (unadjusted) [Wilson 95%]",
             "datasets with any pair kept, fdr_bh [Wilson 95%]",
-            "seconds per dataset",
+            "seconds per interaction_importance call",
         ],
         align="lrllr",
     )
