@@ -339,6 +339,28 @@ def check_additive(model, X, seed):
             raise RuntimeError(f"{type(model).__name__} is not additive in x{j}")
 
 
+def check_own_permutations(n=5000, seed=0):
+    """Each input of a pair is permuted with its own permutation, at every
+    repeat: f = x0 - x1 measured on rows where x1 is a copy of x0 shares 2
+    under squared error (2 E[x0²]); one permutation for both would give 4."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    model = LinearRegression().fit(X, X[:, 0] - X[:, 1])
+    X[:, 1] = X[:, 0]
+    result = interaction_importance(
+        model,
+        X,
+        model.predict(X),
+        n_repeats=5,
+        scoring="neg_mean_squared_error",
+        random_state=seed,
+    )
+    shared = result.interactions_mean[0, 1]
+    if abs(shared - 2.0) > 0.2:
+        raise RuntimeError(f"x0 - x1 with x1 = x0 shares {shared:.3f}, not 2")
+    return shared
+
+
 def null_fit(name, seed, n_repeats):
     """One dataset: the pairs' unadjusted p-values and any pair kept by BH."""
     X, y = null_data(seed)
@@ -653,6 +675,11 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     clock = Stopwatch()
+    shared = check_own_permutations()
+    print(
+        f"check: x0 - x1 on rows where x1 = x0 shares {shared:.3f} (2 expected: "
+        "each input of a pair has its own permutation)"
+    )
     cases, truth = ground_truth(args)
     nulls = null_rates(args)
     others = other_methods(cases[0], args)
