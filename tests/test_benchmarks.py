@@ -215,3 +215,36 @@ def test_bench_permutation_disagreement_raises(capsys):
     with pytest.raises(RuntimeError, match="skimportance and sklearn disagree"):
         bench_permutation.check_agreement(results, args)
     assert "max |diff| of all importances = 1.00e-03" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_bench_interactions_quick(capsys):
+    """Four Keras networks trained, the null models, pyartemis and shapiq where
+    they import (``/tmp/bench-extra``): ~1 min, not default."""
+    import bench_interactions
+
+    out = bench_interactions.main(["--quick", "--extra-path", "/tmp/bench-extra"])
+    text = capsys.readouterr().out
+    assert [r["case"] for r in out["truth"]] == [
+        "Friedman #1",
+        "XOR",
+        "products + additive",
+        "sequences (channels)",
+    ]
+    for r in out["truth"]:
+        assert 0 <= r["false_significant"] <= r["n_false"] and r["seconds"] > 0
+    assert set(out["nulls"]) == {
+        "LinearRegression",
+        "HistGradientBoosting (additive)",
+        "MLPRegressor(16)",
+    }
+    for k, n in (v for r in out["nulls"].values() for v in r.values()):
+        assert 0 <= k <= n
+    methods = [r["method"] for r in out["others"]]
+    assert methods[0].startswith("skimportance interaction_importance")
+    assert out["others"][0]["ratio"] == 1.0
+    if any(m.startswith("pyartemis") for m in methods):
+        assert "skimportance's H² and pyartemis' agree" in text
+    else:
+        assert "pyartemis does not import" in text
+    assert "| dataset | network |" in text and "Wilson 95%" in text

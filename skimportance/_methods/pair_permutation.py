@@ -23,7 +23,9 @@ class _PartReplacements(Replacements):
 
     def __init__(self, X_eval, parts, perms, seed):
         super().__init__(len(perms))
-        rng = np.random.RandomState(seed)
+        # not RandomState(seed): the engine's first shuffle comes from that same
+        # stream, so repeat 0 would permute both inputs with one permutation
+        rng = np.random.RandomState(None if seed is None else (int(seed) + 1) % 2**32)
         n_eval = perms.shape[1]
         # the second permutation of each repeat, drawn once for all groups
         second = np.stack([rng.permutation(n_eval) for _ in range(len(perms))])
