@@ -220,7 +220,7 @@ def test_bench_permutation_disagreement_raises(capsys):
 @pytest.mark.slow
 def test_bench_interactions_quick(capsys):
     """Four Keras networks trained, the null models, pyartemis and shapiq where
-    they import (``/tmp/bench-extra``): ~1 min, not default."""
+    they import (``/tmp/bench-extra``): ~25 s, not default."""
     import bench_interactions
 
     out = bench_interactions.main(["--quick", "--extra-path", "/tmp/bench-extra"])
