@@ -7,17 +7,19 @@ fit parameters (``routing``), plan the splits and measure each one
 ``estimator_`` (``delegation``).
 """
 
+import copy
 from numbers import Integral, Real
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin
 from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import get_scorer_names
-from sklearn.utils import get_tags, metadata_routing
+from sklearn.utils import ClassifierTags, RegressorTags, get_tags, metadata_routing
 
 from .._importance.params import SHARED_CONSTRAINTS, fill_doc
 from .._keras.fitted_model import as_fitted_estimator
 from .._keras.training import limit_tensorflow_threads
 from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
+from .._utils.estimators import estimator_type
 from .delegation import DelegateToEstimatorMixin
 from .fit_input import target_kind, validate_fit_input
 from .routing import route_fit_params, selector_router
@@ -76,7 +78,10 @@ class KerasImportanceSelector(
         and ``"neg_log_loss"`` on scikeras classifiers under scikit-learn >= 1.6.
     ${n_repeats}
     cv : int, cross-validation generator, iterable or "prefit", default=3
-        Splits for fitting and measuring: an int gives (Stratified)KFold, an
+        Splits for fitting and measuring: an int means what it means in
+        scikit-learn (``check_cv``): ``StratifiedKFold`` for a classifier,
+        else ``KFold``, without shuffling (rows in order: shuffle X and y
+        first, or pass ``KFold(3, shuffle=True, random_state=0)``); an
         object or iterable is used as given (a group splitter such as
         ``GroupKFold`` gets the ``groups`` passed to ``fit``). Every row is
         held out once whatever the number of splits, so the row-level test
@@ -128,8 +133,8 @@ class KerasImportanceSelector(
         Fit ``estimator_`` on all of X after measuring (not with ``cv="prefit"``,
         where ``estimator_`` is the given estimator itself).
     random_state : int, RandomState instance or None, default=None
-        Controls the permutations (one seed per split, drawn in ``fit``), the
-        shuffling of an int ``cv`` and, when Keras is imported, training: each
+        Controls the permutations (one seed per split, drawn in ``fit``)
+        and, when Keras is imported, training: each
         split (and the refit) trains after
         ``keras.utils.set_random_seed(seed of the split)``, so a split trains
         the same network whatever ran before it and in whichever process it
@@ -314,8 +319,23 @@ class KerasImportanceSelector(
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
+        # the estimator's type, as RFE and SelectFromModel's meta-estimators
+        # report it: is_classifier, check_cv's stratification, scorers
         tags = super().__sklearn_tags__()
-        inner = get_tags(as_fitted_estimator(self.estimator))
+        inner_estimator = as_fitted_estimator(self.estimator)
+        inner = get_tags(inner_estimator)
+        kind = estimator_type(inner_estimator)
+        tags.estimator_type = kind
+        tags.classifier_tags = (
+            copy.deepcopy(inner.classifier_tags or ClassifierTags())
+            if kind == "classifier"
+            else None
+        )
+        tags.regressor_tags = (
+            copy.deepcopy(inner.regressor_tags or RegressorTags())
+            if kind == "regressor"
+            else None
+        )
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.sparse = False
         tags.target_tags.required = True

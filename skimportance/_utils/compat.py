@@ -14,8 +14,9 @@ Private attributes read on objects (not importable names) are listed too:
 
 * scikit-learn scorers' ``_score_func``, ``_kwargs``, ``_sign``,
   ``_response_method`` and ``_get_pos_label()`` (``_segment_scorer``,
-  ``_metrics``, ``_row_losses``): which metric a scorer computes, so that
-  it can run on stored responses; no public accessor exists.
+  ``_metrics``, ``_row_losses``, ``_scoring.no_skill``): which metric a
+  scorer computes, so that it can run on stored responses (or be compared
+  with its no-skill reference); no public accessor exists.
 * scikeras' ``BaseWrapper._validate_data`` (``_adapters``): the wrapper's own
   input preparation before its ``feature_encoder_``; scikeras has no public
   equivalent (``validate_data`` would skip scikeras' dtype handling).
