@@ -7,19 +7,18 @@ fit parameters (``routing``), plan the splits and measure each one
 ``estimator_`` (``delegation``).
 """
 
-import copy
 from numbers import Integral, Real
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin
 from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import get_scorer_names
-from sklearn.utils import ClassifierTags, RegressorTags, get_tags, metadata_routing
+from sklearn.utils import get_tags, metadata_routing
 
 from .._importance.params import SHARED_CONSTRAINTS, fill_doc
 from .._keras.fitted_model import as_fitted_estimator
 from .._keras.training import limit_tensorflow_threads
 from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
-from .._utils.estimators import estimator_type
+from .._utils.estimators import with_type_of
 from .delegation import DelegateToEstimatorMixin
 from .fit_input import target_kind, validate_fit_input
 from .routing import route_fit_params, selector_router
@@ -319,23 +318,11 @@ class KerasImportanceSelector(
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
-        # the estimator's type, as RFE and SelectFromModel's meta-estimators
-        # report it: is_classifier, check_cv's stratification, scorers
-        tags = super().__sklearn_tags__()
+        # the estimator's type, as RFE reports it: is_classifier, check_cv's
+        # stratification, scorers
         inner_estimator = as_fitted_estimator(self.estimator)
+        tags = with_type_of(super().__sklearn_tags__(), inner_estimator)
         inner = get_tags(inner_estimator)
-        kind = estimator_type(inner_estimator)
-        tags.estimator_type = kind
-        tags.classifier_tags = (
-            copy.deepcopy(inner.classifier_tags or ClassifierTags())
-            if kind == "classifier"
-            else None
-        )
-        tags.regressor_tags = (
-            copy.deepcopy(inner.regressor_tags or RegressorTags())
-            if kind == "regressor"
-            else None
-        )
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.sparse = False
         tags.target_tags.required = True
