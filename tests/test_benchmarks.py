@@ -215,6 +215,9 @@ def test_bench_permutation_disagreement_raises(capsys):
     with pytest.raises(RuntimeError, match="skimportance and sklearn disagree"):
         bench_permutation.check_agreement(results, args)
     assert "max |diff| of all importances = 1.00e-03" in capsys.readouterr().out
+    results = {"skimportance": ours, "batched": ours, "frame": off}
+    with pytest.raises(RuntimeError, match="DataFrame of the same values"):
+        bench_permutation.check_agreement(results, args)
 
 
 @pytest.mark.slow  # downloads eli5's sdist and a wheel, runs its suite twice: ~1 min
