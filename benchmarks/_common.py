@@ -279,13 +279,17 @@ def softmax_builder(hidden):
 
 
 def make_classifier(args):
-    """The reference workload's classifier (``args.hidden`` widths, 5 epochs):
+    """The reference workload's classifier (``args.hidden`` widths, 5 epochs,
+    more for few rows):
     scikeras' KerasClassifier on TensorFlow; elsewhere Keras' own
     ``keras.wrappers`` (skimportance's, with predict_proba) and a softmax head:
     scikeras runs on TensorFlow only."""
     import keras
 
-    fit_kwargs = dict(epochs=5, batch_size=64, verbose=0)
+    # 5 epochs, and at least ~150 steps: --quick's 300 rows learn something too
+    # (skimportance warns when the model is no better than the class frequencies)
+    epochs = max(5, -(-150 * 64 // args.n_rows))
+    fit_kwargs = dict(epochs=epochs, batch_size=64, verbose=0)
     if keras.backend.backend() == "tensorflow":
         from scikeras.wrappers import KerasClassifier
 

@@ -48,6 +48,7 @@ if __name__ == "__main__":
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import sklearn  # noqa: E402
 from _common import (  # noqa: E402
     BACKENDS,
@@ -245,6 +246,7 @@ def main(argv=None):
 
 
 SKIMPORTANCE = "skimportance.permutation_importance (first-layer updates)"
+FRAME = "skimportance, X as a DataFrame (same values, first-layer updates)"
 FLOOR = "floor: one compiled forward pass over all permuted rows"
 
 
@@ -259,15 +261,22 @@ def time_skimportance(clf, X_test, y_test, kw, repeats):
     t_ski, ours = timed(
         lambda: permutation_importance(clf, X_test, y_test, **kw), repeats
     )
+    # the same values as a DataFrame (integer column labels: no feature names
+    # for a wrapper fitted on arrays); it keeps the first-layer updates
+    frame = pd.DataFrame(X_test)
+    t_frame, framed = timed(
+        lambda: permutation_importance(clf, frame, y_test, **kw), repeats
+    )
     t_batched, batched = timed(
         lambda: permutation_importance(clf, X_test, y_test, inference="batched", **kw),
         repeats,
     )
     rows = [
         (SKIMPORTANCE, t_ski),
+        (FRAME, t_frame),
         ("skimportance, inference='batched' (updates off)", t_batched),
     ]
-    return rows, {"skimportance": ours, "batched": batched}
+    return rows, {"skimportance": ours, "batched": batched, "frame": framed}
 
 
 def time_slow_methods(clf, X_test, y_test, kw, args, rows, results):
@@ -357,6 +366,16 @@ def check_agreement(results, args):
             "first-layer updates disagree with the plain (batched) path: max "
             f"|diff| of all importances {update_diff:.2e}, tolerance 1e-05"
         )
+    if "frame" in results:
+        frame_diff = max_abs_diff(results["frame"], ours)
+        print(
+            f"- DataFrame vs numpy X: max |diff| of all importances = {frame_diff:.2e}"
+        )
+        if not frame_diff == 0:
+            raise RuntimeError(
+                f"a DataFrame of the same values gives other importances: max "
+                f"|diff| {frame_diff:.2e}, 0 expected"
+            )
     if "sklearn" in results:
         max_diff = max_abs_diff(results["sklearn"], ours)
         print(

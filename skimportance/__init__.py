@@ -9,7 +9,8 @@ Package map
 -----------
 Public modules at the top: ``wrappers`` (repaired Keras wrappers,
 ``FittedKerasModel``, ``make_trainable``), ``plotting``
-(``PermutationImportanceDisplay``), ``eli5`` (``import skimportance.eli5``
+(``PermutationImportanceDisplay``), ``report`` (``importance_report``: the
+table as a DataFrame), ``eli5`` (``import skimportance.eli5``
 registers the selector), ``cli`` / ``__main__`` (the ``skimportance``
 command), ``estimator_checks`` (the checks a new fast path or sampler calls).
 
@@ -66,6 +67,7 @@ from ._methods.conditional import ConditionalSampler
 from ._methods.permutation import PermutationSampler
 from ._selector.estimator import KerasImportanceSelector
 from ._selector.rules import rfe_importance
+from .report import importance_report
 
 if "eli5.sklearn.explain_weights" in sys.modules:  # eli5 already imported
     from . import eli5  # noqa: F401 - registers the selector with eli5
@@ -79,6 +81,7 @@ __all__ = [
     "PermutationSampler",
     "groups_from_column_transformer",
     "interaction_importance",
+    "importance_report",
     "permutation_importance",
     "rfe_importance",
     "__version__",

@@ -6,7 +6,12 @@ with the selector's defaults, prints a ranked table and writes CSV, JSON and a
 PNG chart.
 
 ``skimportance run --model MODEL.keras --data DATA.csv --target COLUMN``
-measures a saved, trained Keras model on a held-out CSV.
+measures a saved, trained Keras model on a held-out CSV. Its columns are
+matched by name when the model's input columns are known (``--features a,b,c``
+or a JSON list in ``MODEL.keras.features.json``: a ``.keras`` file has no place
+for them); otherwise they are taken in file order. The selector's selection
+options are there too (``--threshold``, ``--alpha``, ``--multiple-testing``,
+``--max-features``, ``--min-features-to-select``).
 """
 
 import argparse
@@ -102,6 +107,48 @@ def _write_outputs(selector, rows, out):
     print(f"Wrote {', '.join(written)} to {out}/")
 
 
+def _feature_names(args):
+    """The model's input columns, in input order: ``--features``, else the
+    JSON list in ``<model>.features.json`` beside the model, else None (the
+    CSV's columns in their order)."""
+    if args.features:
+        return [name.strip() for name in args.features.split(",") if name.strip()]
+    sidecar = args.model + ".features.json"
+    if not os.path.isfile(sidecar):
+        return None
+    try:
+        with open(sidecar) as fh:
+            names = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {sidecar}: {exc}") from exc
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise UsageError(f"{sidecar} must hold a JSON list of column names")
+    return names
+
+
+def _select_columns(X, names, path):
+    """X's columns ``names``, in that order; a one-line error for any missing."""
+    if names is None:
+        return X
+    missing = [n for n in names if n not in X.columns]
+    if missing:
+        raise UsageError(
+            f"the model's input column(s) {', '.join(map(repr, missing))} are not "
+            f"in {path}; its columns are: {', '.join(map(str, X.columns))}"
+        )
+    return X[names]
+
+
+def _threshold(text):
+    """``--threshold``: a number, or a scikit-learn rule such as "mean"."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def _read_csv(path, target):
     import pandas as pd
 
@@ -152,6 +199,7 @@ def _run(args):
     from ._selector.estimator import KerasImportanceSelector
 
     X, y = _read_csv(args.data, args.target)
+    X = _select_columns(X, _feature_names(args), args.data)
     model = _load_model(args.model)
     n_inputs = model.inputs[0].shape[1:]
     if len(n_inputs) != 1 or n_inputs[0] != X.shape[1]:
@@ -195,6 +243,11 @@ def _run(args):
         scoring=args.scoring,
         n_repeats=args.n_repeats,
         random_state=args.random_state,
+        threshold=_threshold(args.threshold),
+        alpha=args.alpha,
+        multiple_testing=args.multiple_testing,
+        max_features=args.max_features,
+        min_features_to_select=args.min_features_to_select,
         verbose=0 if args.quiet else 1,
     )
     try:
@@ -246,8 +299,25 @@ def main(argv=None):
         help="a scikit-learn scorer name (default: neg_log_loss for "
         "classification, r2 for regression)",
     )
+    run.add_argument(
+        "--features",
+        help="the model's input columns, comma-separated, in input order (default: "
+        "the JSON list in MODEL.features.json if present, else the CSV's columns "
+        "besides the target, in file order)",
+    )
     run.add_argument("--n-repeats", type=int, default=5)
     run.add_argument("--random-state", type=int, default=0)
+    run.add_argument(
+        "--threshold",
+        help="keep importances >= this (a number, 'mean', 'median', '1.25*mean'); "
+        "default: the significance test",
+    )
+    run.add_argument("--alpha", type=float, default=0.05)
+    run.add_argument(
+        "--multiple-testing", choices=["fdr_bh", "holm", "none"], default="fdr_bh"
+    )
+    run.add_argument("--max-features", type=int, default=None)
+    run.add_argument("--min-features-to-select", type=int, default=1)
     run.add_argument("--out", default="skimportance_out")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)

@@ -42,6 +42,7 @@ from ._keras.layers import (
     model_n_classes,
     output_activation,
 )
+from ._keras.preprocessing import readapt
 
 __all__ = [
     "FittedKerasModel",
@@ -177,8 +178,21 @@ class _TrainsCompiledModel:
         check_numeric(X)
         return np.asarray(validate_data(self, X, reset=False))
 
+    def _get_model(self, X, y):
+        # keras.wrappers' hook between clone_model and training (see
+        # skimportance._utils.compat): adaptable layers re-adapted on X
+        model = super()._get_model(X, y)
+        if model is not self.model:
+            readapt(model, self.model, X)
+        return model
+
     def fit(self, X, y, **kwargs):
         """Train a fresh copy of ``model`` on (X, y).
+
+        Preprocessing layers that were adapted (``Normalization``,
+        ``StringLookup``, ``IntegerLookup``, ``Discretization``...) are
+        re-adapted on these rows in the copy, or keep the original's state
+        where that is impossible (see :mod:`skimportance._keras.preprocessing`).
 
         Parameters
         ----------

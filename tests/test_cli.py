@@ -188,3 +188,51 @@ def test_demo_command(tmp_path, args):
     csv = (tmp_path / "importances.csv").read_text().splitlines()
     assert csv[0].startswith("rank,feature,importance,ci_low,ci_high,")
     assert csv[0].endswith(",kept,reason") and len(csv) == 31
+
+
+def _importances(folder):
+    result = json.loads((folder / "importances.json").read_text())
+    return {f["feature"]: (f["importance"], f["kept"]) for f in result["features"]}
+
+
+@pytest.mark.slow  # three runs of the command: about 20 s
+def test_run_matches_columns_by_name(saved, tmp_path):
+    """Reversed CSV columns, measured by name (sidecar, then --features), give
+    the numbers of the ordered file; --threshold is the selector's."""
+    frame = pd.read_csv(saved / "clf.csv")
+    frame[["label", "d", "c", "b", "a"]].to_csv(tmp_path / "rev.csv", index=False)
+    model = tmp_path / "clf.keras"
+    model.write_bytes((saved / "clf.keras").read_bytes())
+    (tmp_path / "clf.keras.features.json").write_text('["a", "b", "c", "d"]')
+    common = ["--target", "label", "--n-repeats", "2", "--quiet"]
+    ordered = run_cli(
+        "run", "--model", saved / "clf.keras", "--data", saved / "clf.csv",
+        "--out", tmp_path / "o", *common,
+    )  # fmt: skip
+    by_sidecar = run_cli(
+        "run", "--model", model, "--data", tmp_path / "rev.csv",
+        "--out", tmp_path / "s", *common,
+    )  # fmt: skip
+    by_option = run_cli(
+        "run", "--model", saved / "clf.keras", "--data", tmp_path / "rev.csv",
+        "--features", "a,b,c,d", "--threshold", "1e9", "--min-features-to-select",
+        "0", "--out", tmp_path / "f", *common,
+    )  # fmt: skip
+    for proc in (ordered, by_sidecar, by_option):
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "no better than" not in ordered.stderr + by_sidecar.stderr
+    want = _importances(tmp_path / "o")
+    assert _importances(tmp_path / "s") == want
+    got = _importances(tmp_path / "f")
+    assert {k: v[0] for k, v in got.items()} == {k: v[0] for k, v in want.items()}
+    assert not any(kept for _, kept in got.values())  # threshold 1e9: none kept
+
+
+def test_run_column_mismatch_is_one_line(saved):
+    proc = run_cli(
+        "run", "--model", saved / "clf.keras", "--data", saved / "clf.csv",
+        "--target", "label", "--features", "a,b,c,zz",
+    )  # fmt: skip
+    assert proc.returncode == 2
+    (line,) = proc.stderr.strip().splitlines()
+    assert "'zz'" in line and "not in" in line

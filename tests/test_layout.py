@@ -17,7 +17,7 @@ FLOORS = [
     {"_importance"},
     {"_selector"},
     {"_reporting", "_interactions"},
-    {"plotting", "eli5", "estimator_checks"},
+    {"plotting", "eli5", "estimator_checks", "report"},
     {"cli"},
     {"__init__", "__main__"},
 ]

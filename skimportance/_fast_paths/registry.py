@@ -136,6 +136,16 @@ class FastPath:
         raise NotImplementedError
 
 
+def _numeric_frame(X):
+    """Whether every column of the DataFrame X is numbers (or booleans)."""
+    import pandas as pd
+
+    return all(
+        pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        for dtype in X.dtypes
+    )
+
+
 class FirstLayerPath(FastPath):
     """A Keras network whose input feeds a Dense layer: rank-k updates of the
     first layer's pre-activations (:mod:`skimportance._fast_paths.first_layer`)."""
@@ -153,15 +163,18 @@ class FirstLayerPath(FastPath):
             return "not a Keras wrapper"
         if responder.block_dtype is None:
             return "the wrapper's feature encoder transforms X"
-        if hasattr(request.X, "iloc"):
-            return "X is a DataFrame"
+        if hasattr(request.X, "iloc") and not _numeric_frame(request.X):
+            return "X is a DataFrame with non-numeric columns"
         return None
 
     def build(self, request):
         from .first_layer import first_layer_updater
 
         responder = request.responder
-        X_eval = np.asarray(request.X_eval, dtype=responder.block_dtype)
+        X_eval = request.X_eval
+        if hasattr(X_eval, "iloc"):  # validated as the estimator's predict would
+            X_eval = responder.prepare(X_eval)
+        X_eval = np.asarray(X_eval, dtype=responder.block_dtype)
         return first_layer_updater(
             responder, X_eval, request.methods, request.max_group
         )

@@ -169,8 +169,10 @@ def _replacements(method, X_eval, X_train, groups, perms, seed):
     sampler = resolve_method(method)
     if is_permutation(sampler):
         return None
-    X_eval = flat_numeric(X_eval)
     sampler = clone(sampler)
+    if hasattr(sampler, "with_dtypes"):  # kinds read from the dtypes as given
+        sampler = sampler.with_dtypes(X_eval)
+    X_eval = flat_numeric(X_eval)
     if X_train is None:  # no training rows: cross-fitted on the evaluated rows
         return sampler.cross_fit(X_eval, groups, perms, seed)
     X_train = flat_numeric(X_train, "the training rows")

@@ -10,6 +10,7 @@ from sklearn.utils import check_array, check_random_state
 from .._engine.groups import FeatureLayout
 from .._utils.compat import HasMethods, StrOptions, validate_params
 from .compute import ImportanceOptions, compute_importances
+from .inputs import check_missing, check_target, warn_if_no_skill
 from .params import SHARED_CONSTRAINTS, fill_doc
 
 __all__ = ["permutation_importance"]
@@ -130,6 +131,8 @@ def permutation_importance(
     """
     if not hasattr(X, "iloc"):
         X = check_array(X, ensure_all_finite="allow-nan", dtype=None, allow_nd=True)
+    check_missing(estimator, X)
+    y = check_target(estimator, y)
     random_state = check_random_state(random_state)
     random_seed = random_state.randint(np.iinfo(np.int32).max + 1)
     if not isinstance(max_samples, numbers.Integral):
@@ -142,7 +145,7 @@ def permutation_importance(
             f"{X.shape[0]} samples."
         )
     layout = FeatureLayout(X, feature_axis, feature_groups, correlation_threshold)
-    results, _, _, multimetric = compute_importances(
+    results, baseline, scorers, multimetric = compute_importances(
         estimator,
         X,
         y,
@@ -159,6 +162,7 @@ def permutation_importance(
             n_jobs=n_jobs,
         ),
     )
+    warn_if_no_skill(scorers, baseline, y, sample_weight)
     if feature_groups is not None:
         for bunch in results.values():
             bunch["group_names"] = list(layout.group_names)

@@ -6,8 +6,12 @@ A plain ``keras.Model`` (Sequential, functional, subclassed, or loaded with
 scikit-learn face the command line and the Python API both measure:
 
 * the task comes from the output layer: a sigmoid (one output, the
-  probability of ``classes_[1]``) or a softmax (one output per class, in the
-  order of ``classes_``) make a classifier, anything else a regressor;
+  probability of the second class) or a softmax (one output per class) make
+  a classifier, anything else a regressor;
+* ``classes_`` is sorted, as every scikit-learn classifier's is (scikit-learn's
+  ``log_loss`` reads probability columns in sorted label order); ``classes=``
+  names the outputs in *output* order and ``predict_proba`` reorders its
+  columns to follow ``classes_``;
 * ``predict`` returns labels (classifier) or values (regressor),
   ``predict_proba`` the probabilities, ``score`` the proper scoring rule
   (negative log loss, R²);
@@ -74,9 +78,18 @@ class KerasModelResponses:
         if raw.ndim == 1 or raw.shape[1] == 1:
             p = raw.reshape(-1)
             proba = np.column_stack([1 - p, p])
+        order = self._column_order()
+        if order is not None:
+            proba = proba[:, order]
         if method == "predict_proba":
             return proba
         return self.classes_[np.argmax(proba, axis=1)]
+
+    def _column_order(self):
+        """Output columns in the order of the sorted ``classes_`` (None: as
+        they are). Classes given in output order (``classes=``) that are not
+        sorted are reordered here."""
+        return None
 
     def _methods(self):
         if self._task() == "classifier":
@@ -148,10 +161,13 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
     model : keras.Model
         A trained model: Sequential, functional, subclassed or loaded with
         ``keras.saving.load_model``. A classifier ends in a sigmoid (one
-        output: the probability of ``classes_[1]``) or a softmax (one output
-        per class, in the order of ``classes_``).
+        output: the probability of the second class of ``classes``) or a
+        softmax (one output per class, in the order of ``classes``).
     classes : array-like of shape (n_classes,) or None, default=None
-        Labels of a classifier's outputs, in output order. ``None``: ``0, 1,
+        Labels of a classifier's outputs, **in output order**: for a sigmoid
+        that outputs P("no"), ``["yes", "no"]``. ``classes_`` holds them
+        sorted, and ``predict_proba``'s columns are reordered to follow
+        ``classes_``, as scikit-learn's scorers expect. ``None``: ``0, 1,
         ...``; skimportance's functions then take the sorted labels of the y
         they are given (which may be strings).
     task : {"auto", "classification", "regression"}, default="auto"
@@ -163,7 +179,8 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
     model_ : keras.Model
         The model (the same object as ``model``).
     classes_ : ndarray of shape (n_classes,)
-        Class labels (classifiers only).
+        Class labels, sorted (classifiers only); ``predict_proba``'s columns
+        follow them.
     n_features_in_ : int
         Inputs per row (models whose input has one axis besides the batch).
 
@@ -184,6 +201,13 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
     (2, 2)
     >>> clf.predict(np.zeros((2, 3)))
     array(['no', 'no'], dtype='<U3')
+
+    A sigmoid that outputs P("no") names its classes in output order;
+    ``classes_`` is sorted and the probability columns follow it:
+
+    >>> clf = FittedKerasModel(model, classes=["yes", "no"])
+    >>> clf.classes_
+    array(['no', 'yes'], dtype='<U3')
     """
 
     def __init__(self, model, *, classes=None, task="auto"):
@@ -209,13 +233,33 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
         """The model (the same object as ``model``)."""
         return self.model
 
+    def _given_classes(self):
+        """``classes`` as an array in output order, checked (or None)."""
+        if self.classes is None:
+            return None
+        classes = np.asarray(self.classes)
+        if classes.ndim != 1 or len(np.unique(classes)) != len(classes):
+            raise ValueError(
+                f"classes must be distinct labels in output order; got "
+                f"{self.classes!r}."
+            )
+        return classes
+
+    def _column_order(self):
+        classes = self._given_classes()
+        if classes is None:
+            return None
+        order = np.argsort(classes, kind="stable")
+        return None if (order == np.arange(len(order))).all() else order
+
     @property
     def classes_(self):
-        """Class labels, in the order of the model's outputs (classifiers)."""
+        """Class labels, sorted (classifiers); ``predict_proba`` follows them."""
         if self._task() != "classifier":
             raise AttributeError("a regressor has no classes_")
-        if self.classes is not None:
-            return np.asarray(self.classes)
+        classes = self._given_classes()
+        if classes is not None:
+            return np.sort(classes)
         n_classes = model_n_classes(self.model)
         if n_classes is None:
             raise AttributeError("classes_: the number of outputs is unknown")

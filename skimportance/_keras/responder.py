@@ -113,6 +113,11 @@ class KerasResponder:
     def _prepare(self, X):
         return self.adapter.prepare(X)
 
+    def prepare(self, X):
+        """X (an array or DataFrame) as the estimator's ``predict`` hands it to
+        the network: validated and encoded by the adapter."""
+        return self._prepare(X)
+
     def _compiled(self, X):
         if not is_supported():
             return None

@@ -74,6 +74,20 @@ class BaseSampler(BaseEstimator):
         return self.fit(X_eval, groups).replacements(X_eval, perms, seed)
 
 
+def integer_columns(X):
+    """Which flat columns of X hold integer codes by their dtype (integer or
+    boolean): a DataFrame per column, an array all alike."""
+    if hasattr(X, "iloc"):
+        from pandas.api.types import is_bool_dtype, is_integer_dtype
+
+        return np.array(
+            [is_integer_dtype(t) or is_bool_dtype(t) for t in X.dtypes], dtype=bool
+        )
+    X = np.asarray(X)
+    n_columns = int(np.prod(X.shape[1:], dtype=np.int64))
+    return np.full(n_columns, X.dtype.kind in "biu", dtype=bool)
+
+
 def flat_numeric(X, name="X"):
     """X as a float array of shape (n_samples, n_columns), or a clear error."""
     if hasattr(X, "iloc"):

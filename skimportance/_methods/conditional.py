@@ -16,7 +16,7 @@ from sklearn.base import clone
 from sklearn.model_selection import KFold
 
 from .._utils.compat import HasMethods, Interval, StrOptions
-from .base import BaseSampler, Replacements
+from .base import BaseSampler, Replacements, integer_columns
 from .ridge import RidgeAll
 
 __all__ = ["ConditionalSampler"]
@@ -97,8 +97,11 @@ class ConditionalSampler(BaseSampler):
         columns.
     feature_types : "auto", "continuous" or array-like of str, default="auto"
         Kind of each (flat) column: "continuous" or "categorical". "auto":
+        columns of integer (or boolean) dtype (a DataFrame's per column), and
         columns of whole numbers with at most ``max_categories`` distinct
-        values in the training rows are categorical.
+        values in the training rows, are categorical: their draws are among
+        the observed values (codes feeding an ``Embedding`` stay in range).
+        Pass a list to override.
     max_categories : int, default=10
         See ``feature_types``.
     alphas : array-like of float, default=(1e-4, 1e-3, 1e-2, 0.1, 1, 10)
@@ -161,10 +164,13 @@ class ConditionalSampler(BaseSampler):
         if isinstance(self.feature_types, str):
             if self.feature_types == "continuous":
                 return np.array(["continuous"] * n)
+            codes = getattr(self, "_integer_columns", None)
+            if codes is None or len(codes) != n:
+                codes = np.zeros(n, dtype=bool)
             return np.array(
                 [
                     "categorical"
-                    if _is_categorical(X[:, j], self.max_categories)
+                    if codes[j] or _is_categorical(X[:, j], self.max_categories)
                     else "continuous"
                     for j in range(n)
                 ]
@@ -176,6 +182,26 @@ class ConditionalSampler(BaseSampler):
                 f"of the {n} columns; got {self.feature_types!r}."
             )
         return types
+
+    def with_dtypes(self, X):
+        """A clone whose ``feature_types="auto"`` also reads X's dtypes: a
+        column of integer (or boolean) dtype is categorical whatever its
+        number of values (codes feeding an ``Embedding``: draws stay among the
+        observed codes). Explicit ``feature_types`` are kept as given.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame
+            The rows as given (before they are seen as floats).
+
+        Returns
+        -------
+        sampler : ConditionalSampler
+        """
+        new = clone(self)
+        if isinstance(self.feature_types, str) and self.feature_types == "auto":
+            new._integer_columns = integer_columns(X)
+        return new
 
     def fit(self, X, groups):
         """Fit the models of each group from the other columns.

@@ -2,6 +2,7 @@
 ``predict_proba``, ``decision_function`` and ``score`` exist only when the
 wrapped estimator has them (``available_if``, as in ``SelectFromModel``)."""
 
+import numpy as np
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -53,6 +54,25 @@ class DelegateToEstimatorMixin:
         """
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_log_proba(self, X):
+        """Log of the class probabilities from ``estimator_``: its own
+        ``predict_log_proba`` when it has one, else the log of ``predict_proba``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self, "estimator_")
+        if hasattr(self.estimator_, "predict_log_proba"):
+            return self.estimator_.predict_log_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(self.estimator_.predict_proba(X))
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):

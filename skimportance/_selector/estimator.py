@@ -18,6 +18,7 @@ from .._importance.params import SHARED_CONSTRAINTS, fill_doc
 from .._keras.fitted_model import as_fitted_estimator
 from .._keras.training import limit_tensorflow_threads
 from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
+from .._utils.estimators import with_type_of
 from .delegation import DelegateToEstimatorMixin
 from .fit_input import target_kind, validate_fit_input
 from .routing import route_fit_params, selector_router
@@ -76,7 +77,10 @@ class KerasImportanceSelector(
         and ``"neg_log_loss"`` on scikeras classifiers under scikit-learn >= 1.6.
     ${n_repeats}
     cv : int, cross-validation generator, iterable or "prefit", default=3
-        Splits for fitting and measuring: an int gives (Stratified)KFold, an
+        Splits for fitting and measuring: an int means what it means in
+        scikit-learn (``check_cv``): ``StratifiedKFold`` for a classifier,
+        else ``KFold``, without shuffling (rows in order: shuffle X and y
+        first, or pass ``KFold(3, shuffle=True, random_state=0)``); an
         object or iterable is used as given (a group splitter such as
         ``GroupKFold`` gets the ``groups`` passed to ``fit``). Every row is
         held out once whatever the number of splits, so the row-level test
@@ -128,8 +132,8 @@ class KerasImportanceSelector(
         Fit ``estimator_`` on all of X after measuring (not with ``cv="prefit"``,
         where ``estimator_`` is the given estimator itself).
     random_state : int, RandomState instance or None, default=None
-        Controls the permutations (one seed per split, drawn in ``fit``), the
-        shuffling of an int ``cv`` and, when Keras is imported, training: each
+        Controls the permutations (one seed per split, drawn in ``fit``)
+        and, when Keras is imported, training: each
         split (and the refit) trains after
         ``keras.utils.set_random_seed(seed of the split)``, so a split trains
         the same network whatever ran before it and in whichever process it
@@ -314,8 +318,11 @@ class KerasImportanceSelector(
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(as_fitted_estimator(self.estimator))
+        # the estimator's type, as RFE reports it: is_classifier, check_cv's
+        # stratification, scorers
+        inner_estimator = as_fitted_estimator(self.estimator)
+        tags = with_type_of(super().__sklearn_tags__(), inner_estimator)
+        inner = get_tags(inner_estimator)
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.sparse = False
         tags.target_tags.required = True

@@ -4,7 +4,6 @@ that is fitted."""
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
-from sklearn.utils import get_tags
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
@@ -12,6 +11,7 @@ from sklearn.utils.validation import (
 )
 
 from .._engine.groups import FeatureLayout
+from .._importance.inputs import check_missing, check_target
 from .._keras.fitted_model import as_fitted_estimator
 from .._methods.resolve import check_method_input
 from .._utils.estimators import estimator_type
@@ -45,21 +45,21 @@ def check_X_y(selector, X, y):
     """(X, y) checked; records ``n_features_in_`` and ``feature_names_in_``.
 
     A DataFrame is passed on as it is; other X become arrays of 2 or more
-    axes, with NaN allowed when the estimator's tags allow it.
+    axes. NaN is refused unless the estimator's tags allow it, and y is
+    checked, as by the function (:mod:`skimportance._importance.inputs`).
     """
     if hasattr(X, "iloc"):
         validate_data(selector, X, reset=True, skip_check_array=True)
     else:
-        inner = as_fitted_estimator(selector.estimator)
-        allow_nan = get_tags(inner).input_tags.allow_nan
         X = validate_data(
             selector,
             X,
             reset=True,
             dtype=None,
-            ensure_all_finite="allow-nan" if allow_nan else True,
+            ensure_all_finite="allow-nan",
             allow_nd=True,
         )
+    check_missing(selector.estimator, X)  # the same check as the function's
     if X.ndim < 2:
         raise ValueError(f"X must have at least 2 dimensions; got {X.ndim}.")
     if y is None:
@@ -70,7 +70,7 @@ def check_X_y(selector, X, y):
     if not hasattr(y, "iloc"):
         y = np.asarray(y)
     check_consistent_length(X, y)
-    return X, y
+    return X, check_target(selector.estimator, y)
 
 
 def target_kind(estimator, y):

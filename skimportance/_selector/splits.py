@@ -32,6 +32,7 @@ from .._importance.compute import ImportanceOptions, compute_importances
 from .._importance.responders import make_responder
 from .._keras.fitted_model import as_fitted_estimator, check_trainable
 from .._keras.training import limit_tensorflow_threads, quiet_training, training_seed
+from .._scoring.no_skill import no_skill_score, scorer_name
 from .._scoring.scorers import default_scoring, labelled_scorer
 from .._utils.compat import _check_method_params, _num_samples
 from .._utils.indexing import take_rows
@@ -74,15 +75,13 @@ def clone_estimator(estimator):
     return new
 
 
-def make_splits(cv, estimator, X, y, kind, rng, split_params):
+def make_splits(cv, estimator, X, y, kind, split_params):
     """The (train, test) index pairs; ``train`` is None for ``cv="prefit"``."""
     if isinstance(cv, str) and cv == "prefit":
         return [(None, np.arange(_num_samples(X)))]
     check_trainable(estimator)
+    # an int means what it means in scikit-learn: (Stratified)KFold, in order
     splitter = check_cv(cv, y, classifier=kind == "classifier")
-    if isinstance(cv, Integral) and hasattr(splitter, "shuffle"):
-        splitter.shuffle = True
-        splitter.random_state = rng.randint(np.iinfo(np.int32).max)
     n_splits = splitter.get_n_splits(X, y, **split_params)
     if n_splits > _num_samples(X):
         raise ValueError(
@@ -115,7 +114,7 @@ class SplitPlan:
         """The plan of a selector's ``fit``: its splits (prefit: the fitted
         estimator on all rows), then the seeds drawn from ``random_state``."""
         rng = check_random_state(random_state)
-        splits = make_splits(cv, estimator, X, y, kind, rng, split_params)
+        splits = make_splits(cv, estimator, X, y, kind, split_params)
         prefit = None
         if isinstance(cv, str) and cv == "prefit":
             check_prefit(estimator)
@@ -226,7 +225,9 @@ def measure_split(task, settings, progress=None):
         rows for the baseline and every permuted copy); ``row_importances``:
         each evaluated row's drop in score averaged over repeats,
         (n_groups, n_rows), or None when the scorer is not a mean over rows;
-        ``row_weights``: the evaluated rows' sample weights or None.
+        ``row_weights``: the evaluated rows' sample weights or None;
+        ``no_skill``: the no-skill reference's score on the evaluated rows
+        (:mod:`skimportance._scoring.no_skill`; None where there is none).
     """
     limit_tensorflow_threads()
     start = time.perf_counter()
@@ -262,6 +263,11 @@ def measure_split(task, settings, progress=None):
     return Bunch(
         importances=results[name].importances,
         baseline=baseline[name],
+        no_skill=no_skill_score(
+            scoring if isinstance(scoring, str) else scorer_name(scorers[name]),
+            test.y,
+            weights,
+        ),
         scorer=scorers[name],
         scoring=scoring,
         seconds=time.perf_counter() - start,

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from .._scoring.no_skill import has_no_skill, no_skill_message, scorer_name
 from .rules import forced_features, resolve_threshold, support_mask
 from .significance import adjust_pvalues, row_level_test, split_level_test
 
@@ -19,6 +20,7 @@ __all__ = [
     "is_missing",
     "owner_groups",
     "significance_test",
+    "warn_if_no_skill",
 ]
 
 
@@ -62,6 +64,27 @@ def owner_groups(groups, importances, n_features):
         members = members[owner[members] < 0]
         owner[members] = g
     return owner
+
+
+def warn_if_no_skill(results, scoring):
+    """One warning naming the splits whose baseline is no better than the
+    no-skill reference on their evaluated rows (``result.no_skill``)."""
+    bad = [
+        i for i, r in enumerate(results) if has_no_skill(r.baseline, r.get("no_skill"))
+    ]
+    if not bad:
+        return
+    r = results[bad[0]]
+    where = (
+        "on the evaluated rows"
+        if len(results) == 1
+        else f"on split {bad[0] + 1}'s held-out rows ({len(bad)} of "
+        f"{len(results)} splits)"
+    )
+    name = scoring if isinstance(scoring, str) else scorer_name(r.scorer)
+    warnings.warn(
+        no_skill_message(name, r.baseline, r.no_skill, where), UserWarning, stacklevel=5
+    )
 
 
 def is_missing(y):
@@ -162,6 +185,7 @@ class SelectionMixin:
         self.baseline_scores_ = np.asarray([r.baseline for r in results], dtype=float)
         self.baseline_score_ = float(self.baseline_scores_.mean())
         self.scorer_ = results[-1].scorer
+        warn_if_no_skill(results, self.scoring_)
         pvalues, ci, self.test_ = significance_test(results, splits, self.alpha)
         if self.test_ is None:
             warnings.warn(

@@ -14,13 +14,18 @@ Private attributes read on objects (not importable names) are listed too:
 
 * scikit-learn scorers' ``_score_func``, ``_kwargs``, ``_sign``,
   ``_response_method`` and ``_get_pos_label()`` (``_segment_scorer``,
-  ``_metrics``, ``_row_losses``): which metric a scorer computes, so that
-  it can run on stored responses; no public accessor exists.
+  ``_metrics``, ``_row_losses``, ``_scoring.no_skill``): which metric a
+  scorer computes, so that it can run on stored responses (or be compared
+  with its no-skill reference); no public accessor exists.
 * scikeras' ``BaseWrapper._validate_data`` (``_adapters``): the wrapper's own
   input preparation before its ``feature_encoder_``; scikeras has no public
   equivalent (``validate_data`` would skip scikeras' dtype handling).
 * ``keras.wrappers``' ``_reverse_process_target`` (``_adapters``): decodes the
   network's outputs to labels exactly as the wrapper's ``predict`` does.
+* ``keras.wrappers``' ``_get_model`` (overridden in ``wrappers``'s
+  ``make_trainable`` estimators): the one step between ``clone_model`` and
+  training, where a copy's preprocessing layers are re-adapted; no public
+  hook exists.
 * ``keras.Sequential._functional`` (``_first_layer``): the Sequential's graph,
   to call the layers after the first Dense; public ``model.layers`` loses
   the graph of a non-linear model.

@@ -6,6 +6,8 @@ helpers here also answer for scikeras wrappers, whose tags scikit-learn no
 longer sees.
 """
 
+import copy
+
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
@@ -17,7 +19,13 @@ from sklearn.utils import (
     get_tags,
 )
 
-__all__ = ["estimator_type", "final_estimator", "tags_for", "unfreeze"]
+__all__ = [
+    "estimator_type",
+    "final_estimator",
+    "tags_for",
+    "unfreeze",
+    "with_type_of",
+]
 
 
 def unfreeze(estimator):
@@ -72,3 +80,21 @@ def tags_for(kind):
         classifier_tags=ClassifierTags() if kind == "classifier" else None,
         regressor_tags=RegressorTags() if kind == "regressor" else None,
     )
+
+
+def with_type_of(tags, estimator):
+    """``tags`` (a meta-estimator's) given ``estimator``'s type and its
+    classifier or regressor tags, as scikit-learn's ``RFE`` reports them."""
+    kind = estimator_type(estimator)
+    try:
+        inner = get_tags(estimator)
+    except Exception:  # noqa: BLE001 - estimators with broken tags
+        inner = tags_for(kind)
+    tags.estimator_type = kind
+    tags.classifier_tags = None
+    tags.regressor_tags = None
+    if kind == "classifier":
+        tags.classifier_tags = copy.deepcopy(inner.classifier_tags or ClassifierTags())
+    elif kind == "regressor":
+        tags.regressor_tags = copy.deepcopy(inner.regressor_tags or RegressorTags())
+    return tags

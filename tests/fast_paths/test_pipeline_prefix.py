@@ -157,7 +157,11 @@ def test_each_path_says_why_it_does_not_apply(frame):
     saved = make_responder(FittedKerasModel(network))
     request = FastPathRequest(saved, df[list("abcdef")], None, [[0]], ("predict",))
     reasons = dict(fast_path_reasons(request))
-    assert reasons["first-layer updates"] == "X is a DataFrame"
+    assert reasons["first-layer updates"] is None  # a numeric DataFrame
+    text = df[list("abcdef")].assign(a="x")
+    request = FastPathRequest(saved, text, None, [[0]], ("predict",))
+    reasons = dict(fast_path_reasons(request))
+    assert reasons["first-layer updates"] == "X is a DataFrame with non-numeric columns"
     assert "Pipeline" in reasons[PREFIX]
     no_methods = FastPathRequest(saved, df, None, [[0]], ())
     assert all(
