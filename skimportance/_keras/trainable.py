@@ -17,6 +17,12 @@ from sklearn.utils.validation import check_consistent_length, validate_data
 
 from .layers import check_numeric, is_keras_model
 from .rebuild import call_build_function, fresh_network
+from .several_inputs import InputLayout, is_several_inputs, n_rows, prepare_inputs
+
+
+def _values(X):
+    return X.values() if isinstance(X, dict) else X
+
 
 __all__ = ["TrainsFreshNetwork", "trainable_kind"]
 
@@ -30,8 +36,18 @@ class TrainsFreshNetwork:
     """
 
     def _prepare(self, X):
+        if is_several_inputs(X):
+            return prepare_inputs(X, getattr(self, "model_", None))
         check_numeric(X)
         return np.asarray(validate_data(self, X, reset=False, allow_nd=True))
+
+    def _check_fit_X(self, X):
+        if is_several_inputs(X):
+            InputLayout(X)  # each input a table, the same rows
+            self.n_features_in_ = sum(np.shape(p)[1] for p in _values(X))
+            return prepare_inputs(X)
+        check_numeric(X)
+        return np.asarray(validate_data(self, X, reset=True, allow_nd=True))
 
     def _fresh_network(self, X, y):
         if self.warm_start and hasattr(self, "model_"):
@@ -51,7 +67,9 @@ class TrainsFreshNetwork:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or with more axes
-            Sequences (n_samples, timesteps, n_features), images...
+            Sequences (n_samples, timesteps, n_features), images...; or, for
+            a model with several inputs, a dict by input name or a list of
+            2-D arrays or DataFrames.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         **kwargs : dict
             Passed to ``keras.Model.fit``, over ``fit_kwargs``.
@@ -60,12 +78,15 @@ class TrainsFreshNetwork:
         -------
         self : object
         """
-        check_numeric(X)
-        X = np.asarray(validate_data(self, X, reset=True, allow_nd=True))
+        X = self._check_fit_X(X)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed.")
-        check_consistent_length(X, y)
+        check_consistent_length(np.zeros(n_rows(X)), y)
+        if is_several_inputs(X) and is_keras_model(self.model):
+            X = prepare_inputs(X, self.model)  # a list by the model's input order
         network = self._fresh_network(X, y)
+        if is_several_inputs(X):
+            X = prepare_inputs(X, network)
         previous = self.__dict__.get("model_")
         self.model_ = network
         try:

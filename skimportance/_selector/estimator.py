@@ -16,6 +16,7 @@ from sklearn.utils import get_tags, metadata_routing
 
 from .._importance.params import SHARED_CONSTRAINTS, fill_doc
 from .._keras.fitted_model import as_fitted_estimator
+from .._keras.several_inputs import flat_problem
 from .._keras.training import limit_tensorflow_threads
 from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
 from .delegation import DelegateToEstimatorMixin
@@ -30,7 +31,7 @@ from .splits import (
     refit,
     run_splits,
 )
-from .support import NDTransformMixin, SelectionMixin
+from .support import NDTransformMixin, SelectionMixin, set_input_layout
 
 __all__ = ["KerasImportanceSelector"]
 
@@ -365,15 +366,19 @@ class KerasImportanceSelector(
         self : object
         """
         limit_tensorflow_threads()
-        X, y, layout = validate_fit_input(self, X, y)
+        estimator, X, feature_groups, inputs = flat_problem(
+            self.estimator, X, y, self.feature_groups
+        )
+        X, y, layout = validate_fit_input(self, X, y, feature_groups)
+        set_input_layout(self, inputs)
         est_params, score_params, split_params = route_fit_params(
             self, fit_params, groups
         )
         self._check_selection_rule(X)
-        kind, classes = target_kind(self.estimator, y)
+        kind, classes = target_kind(estimator, y)
         plan = SplitPlan.for_fit(
             self.cv,
-            self.estimator,
+            estimator,
             X,
             y,
             kind,
@@ -385,7 +390,7 @@ class KerasImportanceSelector(
         data = FitData(X, y, est_params, score_params.get("sample_weight"))
         results, estimator_ = run_splits(
             plan,
-            self.estimator,
+            estimator,
             data,
             SplitSettings.of(self, layout, classes),
             n_jobs=self.n_jobs,
@@ -398,7 +403,7 @@ class KerasImportanceSelector(
         self._support_at_fit = self._mask_for(X, warn=True)
         if plan.refit and not plan.parallel:  # after the selection rule is valid
             estimator_ = refit(
-                clone_estimator(self.estimator),
+                clone_estimator(estimator),
                 data,
                 train_seed=plan.train_seeds[-1],
                 verbose=self.verbose,
