@@ -8,7 +8,7 @@ from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_array, check_random_state
 
 from .._engine.groups import FeatureLayout
-from .._keras.several_inputs import flat_problem
+from .._keras.flat_problem import flat_problem
 from .._utils.compat import HasMethods, StrOptions, validate_params
 from .compute import ImportanceOptions, compute_importances
 from .params import SHARED_CONSTRAINTS, fill_doc

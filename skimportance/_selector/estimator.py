@@ -16,7 +16,7 @@ from sklearn.utils import get_tags, metadata_routing
 
 from .._importance.params import SHARED_CONSTRAINTS, fill_doc
 from .._keras.fitted_model import as_fitted_estimator
-from .._keras.several_inputs import flat_problem
+from .._keras.flat_problem import flat_problem
 from .._keras.training import limit_tensorflow_threads
 from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
 from .delegation import DelegateToEstimatorMixin
