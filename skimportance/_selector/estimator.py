@@ -21,6 +21,7 @@ from .._keras.training import limit_tensorflow_threads
 from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
 from .delegation import DelegateToEstimatorMixin
 from .fit_input import target_kind, validate_fit_input
+from .prefit_trap import WarnsPrefitFitTransform
 from .routing import route_fit_params, selector_router
 from .significance import MULTIPLE_TESTING
 from .splits import (
@@ -38,6 +39,7 @@ __all__ = ["KerasImportanceSelector"]
 
 @fill_doc
 class KerasImportanceSelector(
+    WarnsPrefitFitTransform,
     DelegateToEstimatorMixin,
     SelectionMixin,
     NDTransformMixin,
