@@ -679,7 +679,7 @@ def run_two_inputs(args):
     )
     X_dict = {"a": X_test[:, :k], "b": X_test[:, k:]}
     kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
-    estimator = FittedKerasModel(one, classes=[0, 1])
+    estimator = FittedKerasModel(one, classes=[0, 1], task="classification")
     reference = None
     if not args.skip_slow:
         few = {**kw, "n_repeats": args.sklearn_n_repeats}
