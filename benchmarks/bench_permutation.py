@@ -687,7 +687,7 @@ def run_two_inputs(args):
     rows = []
     t_floor, _, _ = forward_floor(one, X_test, args.n_features, args.n_repeats)
     for name, model, X in [
-        ("two inputs, X a dict (plain path)", two, X_dict),
+        ("two inputs, X a dict", two, X_dict),
         ("the same network taking one table", estimator, X_test),
     ]:
         permutation_importance(

@@ -2,20 +2,97 @@
 
 :func:`flat_problem` turns ``(estimator, X)`` with X a dict or list of
 inputs into the flat table of an :class:`~.several_inputs.InputLayout` and
-:class:`SeveralInputsEstimator`, the model seen through that table: it takes
-the flat table (or the dict/list itself) and hands the model its structure,
-so every importance method, scorer and split works on it unchanged (the
-plain path: the Keras fast paths see a scikit-learn estimator).
+an estimator that takes that table, so every importance method, scorer and
+split works on it unchanged:
+
+* a trained model (:class:`FittedKerasModel`): :class:`FlatInputsModel`, a
+  one-input view of a copy of the network (``keras.models.clone_model``, the
+  same weights copied in; the user's model is not touched) whose graph
+  slices the table into the inputs, so the compiled, batched Keras path
+  serves it as any one-input model;
+* anything else (a trainable network for ``cv``, a model whose inputs
+  differ in dtype or that Keras cannot copy): :class:`SeveralInputsEstimator`,
+  which splits the table into the dict or list before each call (the plain
+  path: the estimator's own ``predict``).
 """
 
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from .fitted_model import as_fitted_estimator, check_trainable
+from .fitted_model import FittedKerasModel, as_fitted_estimator, check_trainable
 from .several_inputs import InputLayout, is_several_inputs
 
-__all__ = ["SeveralInputsEstimator", "flat_problem"]
+__all__ = ["FlatInputsModel", "SeveralInputsEstimator", "flat_problem"]
+
+
+def _flat_view(model, layout):
+    """A one-input keras.Model over the flat table: a copy of ``model`` (its
+    weights copied in) called on slices of the table; None when the inputs
+    differ in dtype or Keras cannot copy the model."""
+    import keras
+
+    try:
+        inputs = list(model.inputs)
+        structure = model.input if len(inputs) > 1 else None
+    except (AttributeError, ValueError, TypeError):
+        return None
+    dtypes = {str(t.dtype) for t in inputs}
+    if len(inputs) != len(layout.keys) or len(dtypes) != 1:
+        return None
+    try:
+        copy = keras.models.clone_model(model)
+        copy.set_weights(model.get_weights())
+        flat = keras.Input((layout.n_features,), dtype=dtypes.pop())
+        starts = layout.offsets
+        parts = [flat[:, starts[i] : starts[i + 1]] for i in range(len(layout.keys))]
+        if isinstance(structure, dict):
+            if layout.kind == "dict":
+                fed = dict(zip(layout.keys, parts))
+            else:  # a list, in the order of model.inputs
+                order = [id(t) for t in inputs]
+                fed = {k: parts[order.index(id(t))] for k, t in structure.items()}
+            if set(map(str, fed)) != set(map(str, structure)):
+                return None
+        else:
+            fed = parts
+        return keras.Model(flat, copy(fed))
+    except Exception:  # noqa: BLE001 - any model Keras cannot view so
+        return None
+
+
+class FlatInputsModel(FittedKerasModel):
+    """A trained model with several inputs as a :class:`FittedKerasModel` of
+    the flat table: ``model`` is the one-input view (see the module);
+    ``layout`` turns a dict or list given later (``selector.predict``) into
+    that table.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The one-input view.
+    layout : InputLayout
+    classes : array-like or None, default=None
+    task : {"auto", "classification", "regression"}, default="auto"
+    """
+
+    def __init__(self, model, layout, *, classes=None, task="auto"):
+        super().__init__(model, classes=classes, task=task)
+        self.layout = layout
+
+    def _prepare(self, X):
+        if is_several_inputs(X):
+            X = self.layout.flatten(X)
+        return super()._prepare(X)
+
+
+def _flat_model(inner, layout):
+    view = _flat_view(inner.model, layout)
+    if view is None:
+        return None
+    task = {"classifier": "classification", "regressor": "regression"}[inner._task()]
+    classes = inner.classes_ if task == "classification" else None
+    return FlatInputsModel(view, layout, classes=classes, task=task)
 
 
 def _inner_has(name):
@@ -119,7 +196,11 @@ def flat_problem(estimator, X, y, feature_groups=None):
     layout = InputLayout(X, _list_names(X, inner))
     if isinstance(feature_groups, str) and feature_groups == "inputs":
         feature_groups = layout.groups()
-    wrapped = SeveralInputsEstimator(inner, layout)
+    wrapped = None
+    if isinstance(inner, FittedKerasModel):
+        wrapped = _flat_model(inner, layout)
+    if wrapped is None:
+        wrapped = SeveralInputsEstimator(inner, layout)
     return wrapped, layout.flatten(X), feature_groups, layout
 
 

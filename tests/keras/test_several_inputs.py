@@ -116,3 +116,31 @@ def test_selector_cv3_and_a_pipeline_retrained_on_the_kept_columns(two_inputs):
     widths = [t.shape[1] for t in pipe.named_steps["net"].model_.inputs]
     assert sum(widths) == pipe.named_steps["select"].get_support().sum()
     assert pipe.score(X, y) > -0.5
+
+
+def test_a_trained_model_is_measured_through_a_one_input_copy(two_inputs):
+    from skimportance._keras.flat_problem import (
+        FlatInputsModel,
+        SeveralInputsEstimator,
+        flat_problem,
+    )
+
+    model, num, other, y = two_inputs
+    before = [w.copy() for w in model.get_weights()]
+    X = {"num": num, "other": other}
+    estimator, flat, _, layout = flat_problem(model, X, y)
+    assert isinstance(estimator, FlatInputsModel)
+    assert estimator.model is not model and len(estimator.model.inputs) == 1
+    np.testing.assert_allclose(
+        estimator.predict_proba(flat)[:, 1],
+        model.predict({"num": num.to_numpy(), "other": other.to_numpy()}, verbose=0)[
+            :, 0
+        ],
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    assert list(estimator.predict(X)[:3]) == list(estimator.predict(flat)[:3])
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    trainable, *_ = flat_problem(make_trainable(model), X, y)
+    assert isinstance(trainable, SeveralInputsEstimator)
