@@ -21,6 +21,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .fitted_model import FittedKerasModel, as_fitted_estimator, check_trainable
+from .layers import is_keras_model
 from .several_inputs import InputLayout, is_several_inputs
 
 __all__ = ["FlatInputsModel", "SeveralInputsEstimator", "flat_problem"]
@@ -208,7 +209,7 @@ def _list_names(X, estimator):
     """A list's inputs named as the model names them (its ``keras.Input``
     names, in ``model.inputs`` order), when the estimator holds a model."""
     model = getattr(estimator, "model", None)
-    if isinstance(X, dict) or model is None or callable(model) is False:
+    if isinstance(X, dict) or not is_keras_model(model):
         return None
     try:
         names = [t.name for t in model.inputs]

@@ -32,7 +32,7 @@ def is_several_inputs(X):
     """Whether X is a dict of inputs, or a list/tuple of 2-D arrays or
     DataFrames (a list of rows or of 1-D arrays is an ordinary table)."""
     if isinstance(X, dict):
-        return True
+        return not hasattr(X, "tocsr")  # a scipy DOK sparse matrix is a dict
     return isinstance(X, (list, tuple)) and len(X) > 0 and all(map(_is_table, X))
 
 

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 from sklearn.pipeline import Pipeline
 
 from skimportance import KerasImportanceSelector, permutation_importance
@@ -51,6 +52,7 @@ def test_structures_are_told_from_tables():
     assert is_several_inputs([np.zeros((2, 1)), pd.DataFrame({"x": [1, 2]})])
     assert not is_several_inputs([[1, 2], [3, 4]])  # a list of rows
     assert not is_several_inputs(np.zeros((2, 2)))
+    assert not is_several_inputs(sparse.dok_array(np.eye(2)))
     with pytest.raises(ValueError, match="table"):
         InputLayout({"seq": np.zeros((2, 3, 4)), "tab": np.zeros((2, 2))})
 
