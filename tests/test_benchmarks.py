@@ -215,3 +215,17 @@ def test_bench_permutation_disagreement_raises(capsys):
     with pytest.raises(RuntimeError, match="skimportance and sklearn disagree"):
         bench_permutation.check_agreement(results, args)
     assert "max |diff| of all importances = 1.00e-03" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_bench_permutation_two_inputs_quick(capsys):
+    """A two-input model (X a dict) against its floor, beside one table."""
+    import bench_permutation
+
+    rows = bench_permutation.main(["--two-inputs", "--quick"])
+    assert [r[0] for r in rows] == [
+        "two inputs, X a dict",
+        "the same network taking one table",
+    ]
+    assert all(diff[0] < 1e-4 for *_, diff in rows)
+    assert "| model style |" in capsys.readouterr().out
