@@ -26,7 +26,12 @@ rows, ``n_repeats=5``.
     python benchmarks/bench_permutation.py --backend jax   # or torch, tensorflow
 
 ``--styles`` measures the same workload with the network written and wrapped
-the ways Keras code does it (see :func:`run_styles`).
+the ways Keras code does it (see :func:`run_styles`); ``--two-inputs`` a
+functional model with two ``keras.Input`` (X a dict of two tables) against its
+own floor, beside the same network taking one table (see
+:func:`run_two_inputs`).
+
+    python benchmarks/bench_permutation.py --two-inputs
 
 ``--backend`` runs Keras on that backend (see ``_common.select_backend``): the
 estimator is then ``skimportance.wrappers.SKLearnClassifier`` (Keras' own
@@ -210,6 +215,12 @@ def parse_args(argv):
         "keras.wrappers, Pipelines, saved model), each against its floor",
     )
     parser.add_argument(
+        "--two-inputs",
+        action="store_true",
+        help="a two-input functional model (X a dict) against its own floor, "
+        "beside the same network taking one table",
+    )
+    parser.add_argument(
         "--sklearn-n-repeats",
         type=int,
         default=1,
@@ -234,6 +245,8 @@ def main(argv=None):
     args = parse_args(argv)
     if args.styles:
         return run_styles(args)
+    if args.two_inputs:
+        return run_two_inputs(args)
     clf, _, X_test, _, y_test = fit_reference(args)
     kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
     rows, results = time_skimportance(clf, X_test, y_test, kw, args.repeats)
@@ -636,6 +649,94 @@ def _check_styles(rows):
                 f"{name}: disagrees with sklearn: max |diff| of all importances "
                 f"{diff[0]:.2e}{diff[1]}, tolerance 1e-04"
             )
+
+
+# --- two inputs ----------------------------------------------------------------
+def _two_input_networks(n_features, hidden):
+    """A functional model with inputs "a" (the first half of the columns) and
+    "b" (the rest), each into its own Dense, concatenated; and the same layers
+    as one model taking the flat table (``x[:, :k]`` and ``x[:, k:]``)."""
+    k = n_features // 2
+    a, b = keras.Input((k,), name="a"), keras.Input((n_features - k,), name="b")
+    width = hidden[0]
+    h = keras.layers.Concatenate()(
+        [
+            keras.layers.Dense(width, activation="relu")(a),
+            keras.layers.Dense(width, activation="relu")(b),
+        ]
+    )
+    for units in hidden[1:]:
+        h = keras.layers.Dense(units, activation="relu")(h)
+    out = keras.layers.Dense(1, activation="sigmoid")(h)
+    two = keras.Model({"a": a, "b": b}, out)
+    two.compile(optimizer="adam", loss="binary_crossentropy")
+    flat_in = keras.Input((n_features,))
+    one = keras.Model(flat_in, two({"a": flat_in[:, :k], "b": flat_in[:, k:]}))
+    return two, one, k
+
+
+def run_two_inputs(args):
+    """A two-input model measured with X as a dict, against its own floor
+    (one compiled forward pass of the same network over all permuted rows),
+    beside the same network taking one table; both checked against
+    scikit-learn's importances on the one-table network (same seed).
+
+    Returns rows ``(name, seconds, floor seconds, fast path, max |diff|)``.
+    """
+    from skimportance.wrappers import FittedKerasModel
+
+    keras.config.disable_interactive_logging()
+    keras.utils.set_random_seed(args.seed)
+    X_train, X_test, y_train, y_test = reference_data(args)
+    two, one, k = _two_input_networks(args.n_features, args.hidden)
+    two.fit(
+        {"a": X_train[:, :k], "b": X_train[:, k:]},
+        y_train,
+        epochs=5,
+        batch_size=64,
+        verbose=0,
+    )
+    X_dict = {"a": X_test[:, :k], "b": X_test[:, k:]}
+    kw = dict(scoring=args.scoring, n_repeats=args.n_repeats, random_state=args.seed)
+    estimator = FittedKerasModel(one, classes=[0, 1], task="classification")
+    reference = None
+    if not args.skip_slow:
+        few = {**kw, "n_repeats": args.sklearn_n_repeats}
+        reference = sk_pi(estimator, X_test, y_test, **few)
+    rows = []
+    t_floor, _, _ = forward_floor(one, X_test, args.n_features, args.n_repeats)
+    for name, model, X in [
+        ("two inputs, X a dict", two, X_dict),
+        ("the same network taking one table", estimator, X_test),
+    ]:
+        permutation_importance(
+            model, _head(X, 50), y_test[:50], **{**kw, "n_repeats": 1}
+        )
+        t, (_, used) = timed(
+            lambda m=model, x=X: _fast_path_used(
+                lambda: permutation_importance(m, x, y_test, **kw)
+            ),
+            args.repeats,
+        )
+        diff = None
+        if reference is not None:
+            few = {**kw, "n_repeats": args.sklearn_n_repeats}
+            diff = (
+                max_abs_diff(
+                    permutation_importance(model, X, y_test, **few), reference
+                ),
+                "",
+            )
+        rows.append((name, t, t_floor, ", ".join(used) or "none", diff))
+    _print_styles(args, rows)
+    _check_styles(rows)
+    return rows
+
+
+def _head(X, n):
+    if isinstance(X, dict):
+        return {key: value[:n] for key, value in X.items()}
+    return X[:n]
 
 
 if __name__ == "__main__":

@@ -185,8 +185,15 @@ def _load_model(path):
         model = keras.saving.load_model(path, compile=False)
     except Exception as exc:  # noqa: BLE001
         raise UsageError(f"cannot load a Keras model from {path}: {exc}") from exc
-    if len(model.inputs) != 1 or len(model.outputs) != 1:
-        raise UsageError("the model must have one input and one output")
+    if len(model.inputs) != 1:
+        raise UsageError(
+            f"the model has {len(model.inputs)} inputs; the command line measures "
+            "models with one input (one CSV table). For several inputs use the "
+            "Python API: permutation_importance(model, {'input name': table, ...}, "
+            "y) or KerasImportanceSelector, which take X as a dict or list"
+        )
+    if len(model.outputs) != 1:
+        raise UsageError("the model must have one output")
     return model
 
 

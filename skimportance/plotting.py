@@ -125,7 +125,9 @@ class PermutationImportanceDisplay:
             ``y``: any fitted estimator (or trained ``keras.Model``), measured
             by :func:`~skimportance.permutation_importance` on them.
         X : array-like of shape (n_samples, n_features), default=None
-            Held-out data to measure ``estimator`` on.
+            Held-out data to measure ``estimator`` on; for a model with
+            several inputs, a dict by input name or a list of inputs (columns
+            named after their DataFrames, or ``input[j]``).
         y : array-like of shape (n_samples,), default=None
             Targets of ``X``.
         scoring, n_repeats, random_state : default=None, 5, None
@@ -211,6 +213,8 @@ class PermutationImportanceDisplay:
         display : PermutationImportanceDisplay
         """
         importances = np.asarray(result["importances"])
+        if feature_names is None:  # several inputs: the result names them
+            feature_names = result.get("feature_names")
         if feature_names is None:
             feature_names = [f"x{i}" for i in range(importances.shape[0])]
         display = cls(

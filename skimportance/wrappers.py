@@ -37,12 +37,11 @@ from sklearn.utils import ClassifierTags, RegressorTags
 
 from ._keras.fitted_model import FittedKerasModel, KerasModelResponses
 from ._keras.layers import (
-    check_numeric,
     has_softmax_output,
     model_n_classes,
     output_activation,
 )
-from ._keras.preprocessing import readapt
+from ._keras.trainable import TrainsFreshNetwork, trainable_kind
 
 __all__ = [
     "FittedKerasModel",
@@ -166,57 +165,14 @@ def _sparse_targets(model):
     return "sparse" in str(name).lower()
 
 
-class _TrainsCompiledModel:
-    """Fit a fresh copy of ``model`` (``keras.models.clone_model``: the same
-    architecture and compile settings, new weights); respond as a
-    :class:`FittedKerasModel` does (labels and probabilities read from the
-    output layer, no progress bars)."""
-
-    def _prepare(self, X):
-        from sklearn.utils.validation import validate_data
-
-        check_numeric(X)
-        return np.asarray(validate_data(self, X, reset=False))
-
-    def _get_model(self, X, y):
-        # keras.wrappers' hook between clone_model and training (see
-        # skimportance._utils.compat): adaptable layers re-adapted on X
-        model = super()._get_model(X, y)
-        if model is not self.model:
-            readapt(model, self.model, X)
-        return model
-
-    def fit(self, X, y, **kwargs):
-        """Train a fresh copy of ``model`` on (X, y).
-
-        Preprocessing layers that were adapted (``Normalization``,
-        ``StringLookup``, ``IntegerLookup``, ``Discretization``...) are
-        re-adapted on these rows in the copy, or keep the original's state
-        where that is impossible (see :mod:`skimportance._keras.preprocessing`).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        **kwargs : dict
-            Passed to ``keras.Model.fit``, over ``fit_kwargs``.
-
-        Returns
-        -------
-        self : object
-        """
-        check_numeric(X)
-        return super().fit(X, y, **kwargs)
-
-
-class KerasModelClassifier(
-    _TrainsCompiledModel, KerasModelResponses, SKLearnClassifier
-):
+class KerasModelClassifier(TrainsFreshNetwork, KerasModelResponses, SKLearnClassifier):
     """A compiled Keras classifier network as a trainable scikit-learn classifier.
 
     ``fit`` trains a fresh copy of ``model`` (``keras.models.clone_model``:
-    same architecture and compile settings, new weights) with ``fit_kwargs``;
-    clones (each cross-validation split) keep ``fit_kwargs``. Targets are
+    same architecture and compile settings, new weights; rebuilt for rows of
+    another shape), or the model a build function returns, with
+    ``fit_kwargs``; clones (each cross-validation split) keep ``fit_kwargs``.
+    X may have any rank. Targets are
     encoded as the network's output layer takes them: 0/1 for one sigmoid
     output, class indices for a softmax trained with a sparse loss, else
     one-hot. Built on :class:`keras.wrappers.SKLearnClassifier`; usually made
@@ -224,13 +180,14 @@ class KerasModelClassifier(
 
     Parameters
     ----------
-    model : keras.Model
+    model : keras.Model or callable
         Compiled; ends in a sigmoid (one output, binary) or a softmax (one
-        output per class). Never trained itself.
+        output per class). Never trained itself. Or a function returning a
+        new compiled model (see :func:`make_trainable`).
     warm_start : bool, default=False
         As in :class:`keras.wrappers.SKLearnClassifier`.
     model_kwargs : dict or None, default=None
-        Unused (``model`` is a model, not a function).
+        Passed to ``model`` when it is a build function.
     fit_kwargs : dict or None, default=None
         Passed to ``keras.Model.fit`` (``epochs``, ``batch_size``...).
 
@@ -241,6 +198,7 @@ class KerasModelClassifier(
     classes_ : ndarray of shape (n_classes,)
         Sorted labels of y, in output order.
     n_features_in_ : int
+        Length of X's second axis.
     history_ : keras.callbacks.History
     """
 
@@ -258,35 +216,38 @@ class KerasModelClassifier(
             raise ValueError(f"a classifier needs class labels; y is {kind}.")
         if reset:
             self.classes_ = np.unique(y)
-            n_classes = model_n_classes(self.model)
+            n_classes = model_n_classes(self.model_)
             if len(self.classes_) != n_classes:
                 raise ValueError(
                     f"y holds {len(self.classes_)} classes, but the model has "
                     f"outputs for {n_classes}."
                 )
         index = np.searchsorted(self.classes_, y)
-        if output_activation(self.model) != "softmax":
+        if output_activation(self.model_) != "softmax":
             return index.astype("float32").reshape(-1, 1)
-        if _sparse_targets(self.model):
+        if _sparse_targets(self.model_):
             return index
         return np.eye(len(self.classes_), dtype="float32")[index]
 
 
-class KerasModelRegressor(_TrainsCompiledModel, KerasModelResponses, SKLearnRegressor):
+class KerasModelRegressor(TrainsFreshNetwork, KerasModelResponses, SKLearnRegressor):
     """A compiled Keras regression network as a trainable scikit-learn regressor.
 
     ``fit`` trains a fresh copy of ``model`` (``keras.models.clone_model``:
-    same architecture and compile settings, new weights) with ``fit_kwargs``;
-    clones keep ``fit_kwargs``. Built on :class:`keras.wrappers.SKLearnRegressor`;
-    usually made with :func:`make_trainable`.
+    same architecture and compile settings, new weights; rebuilt for rows of
+    another shape), or the model a build function returns, with
+    ``fit_kwargs``; clones keep ``fit_kwargs``. X may have any rank. Built on
+    :class:`keras.wrappers.SKLearnRegressor`; usually made with
+    :func:`make_trainable`.
 
     Parameters
     ----------
-    model : keras.Model
-        Compiled. Never trained itself.
+    model : keras.Model or callable
+        Compiled. Never trained itself. Or a function returning a new
+        compiled model (see :func:`make_trainable`).
     warm_start : bool, default=False
     model_kwargs : dict or None, default=None
-        Unused.
+        Passed to ``model`` when it is a build function.
     fit_kwargs : dict or None, default=None
         Passed to ``keras.Model.fit``.
 
@@ -295,6 +256,7 @@ class KerasModelRegressor(_TrainsCompiledModel, KerasModelResponses, SKLearnRegr
     model_ : keras.Model
         The trained copy.
     n_features_in_ : int
+        Length of X's second axis.
     history_ : keras.callbacks.History
     """
 
@@ -303,24 +265,37 @@ class KerasModelRegressor(_TrainsCompiledModel, KerasModelResponses, SKLearnRegr
 
 
 def make_trainable(model, *, task="auto", **fit_kwargs):
-    """A trainable scikit-learn estimator from a compiled Keras model.
+    """A trainable scikit-learn estimator from a compiled Keras model, or from
+    a function that builds and compiles one.
 
     Each ``fit`` (each cross-validation split of
     :class:`~skimportance.KerasImportanceSelector`, each ``cross_val_score``
-    fold) trains a fresh copy: ``keras.models.clone_model`` (the same
-    architecture and compile settings: optimizer, loss) with new weights;
-    ``model`` itself is never trained.
+    fold) trains a fresh network; ``model`` itself is never trained:
+
+    * a compiled model: ``keras.models.clone_model`` (the same architecture
+      and compile settings: optimizer, loss) with new weights. Inputs of any
+      rank (tables, sequences, images). When the rows of X have another shape
+      than the model was built for (the columns a feature selector kept),
+      the model is rebuilt on inputs of that shape: the same layers after the
+      inputs, built anew, and the same compile and fit settings;
+    * a function (for models Keras cannot clone, such as subclassed ones, or
+      to build per shape): called on each fit, it returns a new compiled
+      model. It gets ``input_shape`` (the shape of one row of X, without the
+      batch axis), ``X`` and ``y`` when its signature names them, as
+      scikeras' ``model=`` callable does.
 
     Parameters
     ----------
-    model : keras.Model
-        A compiled Sequential or functional model.
+    model : keras.Model or callable
+        A compiled Sequential or functional model, or a function returning a
+        new compiled model.
     task : {"auto", "classification", "regression"}, default="auto"
         ``"auto"``: classification when the last layer's activation is a
-        sigmoid or a softmax, else regression.
+        sigmoid or a softmax, else regression. A function that needs
+        arguments (``input_shape``) is not called before fit: give the task.
     **fit_kwargs : dict
         Passed to ``keras.Model.fit``: ``epochs``, ``batch_size``,
-        ``callbacks``...
+        ``callbacks``... (``verbose=0`` unless given).
 
     Returns
     -------
@@ -338,12 +313,17 @@ def make_trainable(model, *, task="auto", **fit_kwargs):
     >>> clf = make_trainable(model, epochs=20, batch_size=32)
     >>> type(clf).__name__, clf.fit_kwargs
     ('KerasModelClassifier', {'epochs': 20, 'batch_size': 32})
+
+    A build function, given the shape of one row:
+
+    >>> def build(input_shape):
+    ...     model = keras.Sequential([keras.Input(input_shape),
+    ...                               keras.layers.Dense(1, activation="sigmoid")])
+    ...     model.compile(optimizer="adam", loss="binary_crossentropy")
+    ...     return model
+    >>> type(make_trainable(build, task="classification", epochs=5)).__name__
+    'KerasModelClassifier'
     """
-    if not getattr(model, "compiled", False) or model.optimizer is None:
-        raise ValueError(
-            "make_trainable needs a compiled model (model.compile(optimizer=..., "
-            "loss=...)): its copies train with the same settings."
-        )
-    kind = FittedKerasModel(model, task=task)._task()
+    kind = trainable_kind(model, task)
     cls = KerasModelClassifier if kind == "classifier" else KerasModelRegressor
     return cls(model=model, fit_kwargs=dict(fit_kwargs))

@@ -275,3 +275,17 @@ def test_eli5_suite_passes_but_where_eli5_fails_too():
     assert int(re.search(r"(\d+) passed", ours).group(1)) >= 7, ours[-3000:]
     assert failed(ours) <= failed(reference), ours[-3000:]
     assert ours_code == 0 or failed(ours), ours[-3000:]
+
+
+@pytest.mark.slow
+def test_bench_permutation_two_inputs_quick(capsys):
+    """A two-input model (X a dict) against its floor, beside one table."""
+    import bench_permutation
+
+    rows = bench_permutation.main(["--two-inputs", "--quick"])
+    assert [r[0] for r in rows] == [
+        "two inputs, X a dict",
+        "the same network taking one table",
+    ]
+    assert all(diff[0] < 1e-4 for *_, diff in rows)
+    assert "| model style |" in capsys.readouterr().out

@@ -54,3 +54,18 @@ def test_readme_trained_model_section_runs(capsys):
     out = capsys.readouterr().out
     for line in re.findall(r"kept.*: \[(.*)\]", out):
         assert "'age'" in line and "'dose'" in line and "noise" not in line, out
+
+
+@pytest.mark.slow  # trains about 40 small networks: about 90 s of CPU
+def test_readme_own_network_section_runs(capsys):
+    """README's "Your own network" examples (two inputs, retraining in a
+    Pipeline and in GridSearchCV, a subclassed model, a GRU) run and keep the
+    informative inputs."""
+    title = "## Your own network: several inputs"
+    section = (ROOT / "README.md").read_text().split(title, 1)[1].split("\n## ", 1)[0]
+    code = "\n".join(_python_blocks(section))
+    exec(compile(code, "README own network", "exec"), {"__name__": "__readme__"})
+    out = capsys.readouterr().out
+    assert "kept: {'numbers': ['age', 'dose'], 'other': ['score']}" in out
+    assert "retrained on: {'numbers': 2, 'other': 1}" in out
+    assert "subclassed, kept: ['age', 'dose', 'score']" in out

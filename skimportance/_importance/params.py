@@ -23,7 +23,7 @@ SHARED_CONSTRAINTS = {
         Interval(RealNotInt, 0, 1, closed="right"),
     ],
     "batch_size": [Interval(Integral, 1, None, closed="left"), None],
-    "feature_groups": [dict, list, tuple, StrOptions({"correlated"}), None],
+    "feature_groups": [dict, list, tuple, StrOptions({"correlated", "inputs"}), None],
     "feature_axis": [Integral, tuple],
     "correlation_threshold": [Interval(Real, 0, 1, closed="right")],
     "inference": [StrOptions({"auto", "batched", "predict"})],
@@ -42,14 +42,16 @@ batch_size : int or None, default=None
         32 MiB of input per call (1,024 to 262,144 rows). Only changes speed and
         memory, not results.""",
     "feature_groups": """\
-feature_groups : dict, list of lists, "correlated" or None, default=None
+feature_groups : dict, list of lists, "correlated", "inputs" or None, default=None
         Measure groups of features together (their columns permuted with the
         same row permutation): ``{name: [columns]}`` or ``[[columns], ...]``
         (indices along ``feature_axis``, or DataFrame column names), or
         ``"correlated"`` to cluster features by absolute Spearman correlation
         (average linkage, cut at ``correlation_threshold``). Features in no
         group are measured alone; groups may overlap (each is measured on its
-        own).""",
+        own). ``"inputs"``, for a model with several inputs (X a dict or a
+        list): each input is one group, its importance that of the whole
+        input.""",
     "feature_axis": """\
 feature_axis : int or tuple of int, default=-1
         For X with more than 2 axes, e.g. (samples, time steps, channels) for an

@@ -8,6 +8,7 @@ from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_array, check_random_state
 
 from .._engine.groups import FeatureLayout
+from .._keras.flat_problem import flat_problem
 from .._utils.compat import HasMethods, StrOptions, validate_params
 from .compute import ImportanceOptions, compute_importances
 from .inputs import check_missing, check_target, warn_if_no_skill
@@ -76,8 +77,11 @@ def permutation_importance(
         ``keras.Model`` (measured as a
         :class:`~skimportance.wrappers.FittedKerasModel`: a sigmoid or softmax
         output is a classifier whose classes are the sorted labels of ``y``).
-    X : ndarray or DataFrame of shape (n_samples, n_features)
+    X : ndarray or DataFrame of shape (n_samples, n_features), or dict or list
         Data on which importance is computed, preferably held out. Not modified.
+        For a model with several inputs: a dict by input name or a list, one
+        2-D array or DataFrame per input; one importance per column of every
+        input, in that order (``feature_names`` in the result).
     y : array-like of shape (n_samples,) or (n_samples, n_outputs), or None
         Targets.
     scoring : str, callable, list, tuple or dict, default=None
@@ -112,7 +116,8 @@ def permutation_importance(
     result : :class:`~sklearn.utils.Bunch` or dict of such
         ``importances_mean`` (n_features,), ``importances_std`` (n_features,) and
         ``importances`` (n_features, n_repeats); a dict of them, keyed by scorer
-        name, for multi-metric ``scoring``.
+        name, for multi-metric ``scoring``. With several inputs also
+        ``feature_names``: a DataFrame's column names, or ``input[j]``.
 
     See Also
     --------
@@ -129,6 +134,7 @@ def permutation_importance(
     >>> result.importances_mean.round(4)
     array([0.4667, 0.    , 0.    ])
     """
+    estimator, X, feature_groups, inputs = flat_problem(estimator, X, y, feature_groups)
     if not hasattr(X, "iloc"):
         X = check_array(X, ensure_all_finite="allow-nan", dtype=None, allow_nd=True)
     check_missing(estimator, X)
@@ -167,6 +173,9 @@ def permutation_importance(
         for bunch in results.values():
             bunch["group_names"] = list(layout.group_names)
             bunch["groups"] = [list(g) for g in layout.groups]
+    if inputs is not None:
+        for bunch in results.values():
+            bunch["feature_names"] = list(inputs.feature_names)
     if multimetric:
         return results
     return next(iter(results.values()))

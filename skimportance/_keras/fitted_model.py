@@ -38,6 +38,7 @@ from .layers import (
     model_task,
     output_activation,  # noqa: F401 - in __all__ since before the split
 )
+from .several_inputs import is_several_inputs, n_rows, prepare_inputs, row_nbytes
 
 __all__ = [
     "FittedKerasModel",
@@ -66,7 +67,7 @@ class KerasModelResponses:
 
     def _raw(self, X):
         X = self._prepare(X)
-        batch_size = default_batch_size(X[:1].nbytes) if len(X) else None
+        batch_size = default_batch_size(row_nbytes(X)) if n_rows(X) else None
         return np.asarray(self.model_.predict(X, batch_size=batch_size, verbose=0))
 
     def _decode(self, raw, method):
@@ -290,7 +291,10 @@ class FittedKerasModel(KerasModelResponses, BaseEstimator):
 
     # ----------------------------------------- prepare, respond, decode
     def _prepare(self, X):
-        """X as the model's input array (its dtype; shape checked)."""
+        """X as the model's input array (its dtype; shape checked), or its
+        dict or list of input arrays for a model with several inputs."""
+        if is_several_inputs(X):
+            return prepare_inputs(X, self.model)
         check_numeric(X)
         spec = input_spec(self.model)
         if spec is None:

@@ -1,6 +1,7 @@
 """The selector, ``KerasImportanceSelector``, and its ``fit`` in steps.
 
-* ``estimator``: the class, its parameters and ``fit``'s named steps.
+* ``estimator``: the class and ``fit``'s named steps; ``constraints``: its
+  parameters' constraints.
 * ``fit_input``: X and y checked, the feature layout, the task and classes.
 * ``routing``: where ``fit`` metadata goes; ``fit_params``: which fit
   parameter weights the scorer.

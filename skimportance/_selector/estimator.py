@@ -7,22 +7,21 @@ fit parameters (``routing``), plan the splits and measure each one
 ``estimator_`` (``delegation``).
 """
 
-from numbers import Integral, Real
-
 from sklearn.base import BaseEstimator, MetaEstimatorMixin
 from sklearn.feature_selection import SelectorMixin
-from sklearn.metrics import get_scorer_names
 from sklearn.utils import get_tags, metadata_routing
 
-from .._importance.params import SHARED_CONSTRAINTS, fill_doc
+from .._importance.params import fill_doc
 from .._keras.fitted_model import as_fitted_estimator
+from .._keras.flat_problem import flat_problem
 from .._keras.training import limit_tensorflow_threads
-from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
+from .._utils.compat import _fit_context
 from .._utils.estimators import with_type_of
+from .constraints import SELECTOR_CONSTRAINTS
 from .delegation import DelegateToEstimatorMixin
 from .fit_input import target_kind, validate_fit_input
+from .prefit_trap import WarnsPrefitFitTransform
 from .routing import route_fit_params, selector_router
-from .significance import MULTIPLE_TESTING
 from .splits import (
     FitData,
     SplitPlan,
@@ -31,13 +30,14 @@ from .splits import (
     refit,
     run_splits,
 )
-from .support import NDTransformMixin, SelectionMixin
+from .support import NDTransformMixin, SelectionMixin, set_input_layout
 
 __all__ = ["KerasImportanceSelector"]
 
 
 @fill_doc
 class KerasImportanceSelector(
+    WarnsPrefitFitTransform,
     DelegateToEstimatorMixin,
     SelectionMixin,
     NDTransformMixin,
@@ -255,21 +255,7 @@ class KerasImportanceSelector(
     # groups is fit's own parameter, for the splitter: no set_fit_request for it
     __metadata_request__fit = {"groups": metadata_routing.UNUSED}
 
-    _parameter_constraints: dict = {
-        "estimator": [HasMethods(["fit"])],
-        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-        "cv": ["cv_object", StrOptions({"prefit"})],
-        "threshold": [Interval(Real, None, None, closed="neither"), str, None],
-        "alpha": [Interval(Real, 0, 1, closed="neither")],
-        "multiple_testing": [StrOptions(set(MULTIPLE_TESTING))],
-        "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
-        "min_features_to_select": [Interval(Integral, 0, None, closed="left")],
-        "refit": ["boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": [Integral, None],
-        "verbose": ["verbose"],
-        **SHARED_CONSTRAINTS,
-    }
+    _parameter_constraints: dict = SELECTOR_CONSTRAINTS
 
     def __init__(
         self,
@@ -372,15 +358,19 @@ class KerasImportanceSelector(
         self : object
         """
         limit_tensorflow_threads()
-        X, y, layout = validate_fit_input(self, X, y)
+        estimator, X, feature_groups, inputs = flat_problem(
+            self.estimator, X, y, self.feature_groups
+        )
+        X, y, layout = validate_fit_input(self, X, y, feature_groups)
+        set_input_layout(self, inputs)
         est_params, score_params, split_params = route_fit_params(
             self, fit_params, groups
         )
         self._check_selection_rule(X)
-        kind, classes = target_kind(self.estimator, y)
+        kind, classes = target_kind(estimator, y)
         plan = SplitPlan.for_fit(
             self.cv,
-            self.estimator,
+            estimator,
             X,
             y,
             kind,
@@ -392,7 +382,7 @@ class KerasImportanceSelector(
         data = FitData(X, y, est_params, score_params.get("sample_weight"))
         results, estimator_ = run_splits(
             plan,
-            self.estimator,
+            estimator,
             data,
             SplitSettings.of(self, layout, classes),
             n_jobs=self.n_jobs,
@@ -405,7 +395,7 @@ class KerasImportanceSelector(
         self._support_at_fit = self._mask_for(X, warn=True)
         if plan.refit and not plan.parallel:  # after the selection rule is valid
             estimator_ = refit(
-                clone_estimator(self.estimator),
+                clone_estimator(estimator),
                 data,
                 train_seed=plan.train_seeds[-1],
                 verbose=self.verbose,

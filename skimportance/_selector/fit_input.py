@@ -20,16 +20,17 @@ from .support import is_missing
 __all__ = ["check_X_y", "check_prefit", "target_kind", "validate_fit_input"]
 
 
-def validate_fit_input(selector, X, y):
+def validate_fit_input(selector, X, y, feature_groups):
     """Checked (X, y) and the feature layout; sets the selector's input
     attributes (``n_features_in_``, ``feature_names_in_``, ``x_ndim_``,
-    ``feature_axis_``, ``feature_groups_``, ``group_names_``)."""
+    ``feature_axis_``, ``feature_groups_``, ``group_names_``).
+    ``feature_groups``: the selector's, as resolved for several inputs."""
     X, y = check_X_y(selector, X, y)
     check_method_input(selector.method, X)
     layout = FeatureLayout(
         X,
         selector.feature_axis,
-        selector.feature_groups,
+        feature_groups,
         selector.correlation_threshold,
     )
     selector.x_ndim_ = 2 if hasattr(X, "iloc") else X.ndim

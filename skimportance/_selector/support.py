@@ -19,9 +19,18 @@ __all__ = [
     "SelectionMixin",
     "is_missing",
     "owner_groups",
+    "set_input_layout",
     "significance_test",
     "warn_if_no_skill",
 ]
+
+
+def set_input_layout(selector, inputs):
+    """Record X's inputs (``input_layout_``: None for one table) and name the
+    columns of several inputs (``feature_names_in_``)."""
+    selector.input_layout_ = inputs
+    if inputs is not None:
+        selector.feature_names_in_ = np.asarray(inputs.feature_names, dtype=object)
 
 
 def significance_test(results, splits, alpha):
@@ -136,13 +145,18 @@ class NDTransformMixin:
         ----------
         X : array-like of shape (n_samples, n_features) or with more axes
             For N-D input, features are dropped along ``feature_axis`` and the
-            other axes are kept.
+            other axes are kept. Fitted on several inputs: the same dict or
+            list of inputs.
 
         Returns
         -------
         X_selected : array-like
+            For several inputs, the same structure with the kept columns
+            (DataFrames stay DataFrames; an input with none kept is left out).
         """
         check_is_fitted(self, "feature_importances_")
+        if getattr(self, "input_layout_", None) is not None:
+            return self.input_layout_.select(X, self.get_support())
         if getattr(self, "x_ndim_", 2) == 2:
             return super().transform(X)
         X, axis = self._check_nd(X)

@@ -22,10 +22,6 @@ Private attributes read on objects (not importable names) are listed too:
   equivalent (``validate_data`` would skip scikeras' dtype handling).
 * ``keras.wrappers``' ``_reverse_process_target`` (``_adapters``): decodes the
   network's outputs to labels exactly as the wrapper's ``predict`` does.
-* ``keras.wrappers``' ``_get_model`` (overridden in ``wrappers``'s
-  ``make_trainable`` estimators): the one step between ``clone_model`` and
-  training, where a copy's preprocessing layers are re-adapted; no public
-  hook exists.
 * ``keras.Sequential._functional`` (``_first_layer``): the Sequential's graph,
   to call the layers after the first Dense; public ``model.layers`` loses
   the graph of a non-linear model.
