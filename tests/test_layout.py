@@ -2,6 +2,7 @@
 no circle, no private name crossing a subpackage, modules of modest size."""
 
 import ast
+import functools
 import pathlib
 
 import skimportance
@@ -56,6 +57,7 @@ def _unit(module):
     return parts[1] if len(parts) > 1 else "__init__"
 
 
+@functools.cache
 def _graph():
     return {_module_name(p): _imports(p) for p in PACKAGE.rglob("*.py")}
 
@@ -77,9 +79,9 @@ def test_imports_point_down_only():
 
 
 def test_no_import_circle():
+    modules = set(_graph())
     graph = {
-        m: {t for t, _ in imports if t in _graph_modules()}
-        for m, imports in _graph().items()
+        m: {t for t, _ in imports if t in modules} for m, imports in _graph().items()
     }
     state, cycle = {}, []
 
@@ -96,10 +98,6 @@ def test_no_import_circle():
         if node not in state:
             visit(node, [node])
     assert cycle == []
-
-
-def _graph_modules():
-    return set(_graph())
 
 
 def test_no_private_name_crosses_a_subpackage():
