@@ -21,7 +21,7 @@ from .._utils.compat import HasMethods, Interval, StrOptions, _fit_context
 from .delegation import DelegateToEstimatorMixin
 from .fit_input import target_kind, validate_fit_input
 from .routing import route_fit_params, selector_router
-from .significance import MULTIPLE_TESTING
+from .significance import CV_VARIANCE, MULTIPLE_TESTING
 from .splits import (
     FitData,
     SplitPlan,
@@ -116,6 +116,15 @@ class KerasImportanceSelector(
         stay raw; ``pvalues_adjusted_`` hold the adjusted ones (as in
         :class:`~sklearn.feature_selection.SelectFdr` and
         :class:`~sklearn.feature_selection.SelectFwe`).
+    cv_variance : {"row", "fold"}, default="row"
+        The row-level test's variance in CV mode. ``"row"``: the rows'
+        influence (each fold's rows measured by the model that did not train
+        on them). ``"fold"``: that variance inflated by ``1 + (K - 1) rho``
+        for the correlation ``rho`` between the K folds' means (each fold's
+        rows trained the other folds' models), ``rho`` estimated from the
+        spread of the fold means pooled over the inputs; no extra training.
+        Prefit (one split) is the same either way. README's "Is the test
+        calibrated?" gives each one's false-positive rate and power.
     max_features : int, callable or None, default=None
         Keep at most this many features (best first). A callable gets X and
         returns the int.
@@ -258,6 +267,7 @@ class KerasImportanceSelector(
         "threshold": [Interval(Real, None, None, closed="neither"), str, None],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
         "multiple_testing": [StrOptions(set(MULTIPLE_TESTING))],
+        "cv_variance": [StrOptions(set(CV_VARIANCE))],
         "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
         "min_features_to_select": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
@@ -277,6 +287,7 @@ class KerasImportanceSelector(
         threshold=None,
         alpha=0.05,
         multiple_testing="fdr_bh",
+        cv_variance="row",
         max_features=None,
         min_features_to_select=1,
         refit=True,
@@ -298,6 +309,7 @@ class KerasImportanceSelector(
         self.threshold = threshold
         self.alpha = alpha
         self.multiple_testing = multiple_testing
+        self.cv_variance = cv_variance
         self.max_features = max_features
         self.min_features_to_select = min_features_to_select
         self.refit = refit
