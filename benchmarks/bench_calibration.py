@@ -34,15 +34,18 @@ from _common import (
     adjust_pvalues,
     argument_parser,
     binary_mlp,
+    cv_candidate_pvalues,
     print_table,
     quiet,
     rate,
     split_level_pvalues,
     table_row,
+    wald_pvalues,
 )
 from scipy import stats
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skimportance import KerasImportanceSelector
 
@@ -249,6 +252,147 @@ def run(models, n_datasets, keras_datasets, quick=False):
     return rows
 
 
+# --- candidate CV tests (--cv-tests) -----------------------------------------
+# 10 independent N(0, 1) inputs, 5 with effects (logistic for classifiers,
+# linear + N(0, 1) noise for MLPRegressor), 5 exact nulls; every candidate
+# test on the same fits. The fold means and row-level variances are read
+# where the selector's test receives them (a diagnostic hook, not public API).
+
+CV_EFFECTS = np.array([1.0, 0.7, 0.5, 0.35, 0.25])
+CV_NULLS = list(range(5, 10))
+CV_MODELS = {
+    "MLPClassifier(16)": (
+        "classification",
+        lambda s: MLPClassifier((16,), max_iter=200, random_state=s),
+    ),
+    "HistGradientBoosting": (
+        "classification",
+        lambda s: HistGradientBoostingClassifier(
+            max_iter=30, early_stopping=False, random_state=s
+        ),
+    ),
+    "MLPRegressor(16)": (
+        "regression",
+        lambda s: MLPRegressor(hidden_layer_sizes=(16,), max_iter=200, random_state=s),
+    ),
+    "LogisticRegression": ("classification", lambda s: LogisticRegression()),
+}
+
+
+def cv_data(seed, n, task):
+    rng = np.random.RandomState(1000 + seed)
+    X = rng.normal(size=(n, N_INPUTS))
+    signal = X[:, :5] @ CV_EFFECTS
+    if task == "regression":
+        return X, signal + rng.normal(size=n)
+    return X, (rng.uniform(size=n) < 1 / (1 + np.exp(-signal))).astype(int)
+
+
+def fold_statistics(selector, X, y):
+    """Fit ``selector`` on X, y; return each fold's (mean, variance, rows) as
+    the row-level test received them."""
+    import skimportance._selector.support as support
+
+    seen, test = [], support.row_level_test
+
+    def hook(drops, weights, index, alpha=0.05, **kw):
+        for D, w in zip(drops, weights):
+            D = np.asarray(D, float)
+            n = D.shape[1]
+            share = np.full(n, 1 / n) if w is None else w / np.sum(w)
+            m = D @ share
+            v = np.sum((D - m[:, None]) ** 2 * share**2, axis=1) * n / (n - 1)
+            seen.append((m, v, n))
+        return test(drops, weights, index, alpha=alpha, **kw)
+
+    support.row_level_test = hook
+    try:
+        selector.fit(X, y)
+    finally:
+        support.row_level_test = test
+    m, v, n = zip(*seen)
+    return np.array(m), np.array(v), np.array(n)
+
+
+def measure_cv_cell(model, n, cv, n_sets):
+    """Every candidate's p-values on ``n_sets`` datasets of one cell."""
+    task, factory = CV_MODELS[model]
+    pvalues, clock = {}, Stopwatch()
+    for seed in range(n_sets):
+        X, y = cv_data(seed, n, task)
+        selector = KerasImportanceSelector(
+            factory(seed), cv=cv, refit=False, random_state=seed
+        )
+        with quiet():
+            m, v, rows = fold_statistics(selector, X, y)
+        for name, p in cv_candidate_pvalues(m, v, rows).items():
+            pvalues.setdefault(name, []).append(p)
+    return {k: np.array(p) for k, p in pvalues.items()}, clock.seconds / n_sets
+
+
+CV_COLUMNS = ["model", "n", "cv", "test", "datasets", "false-positive rate"]
+CV_COLUMNS += [f"power, effect {e}" for e in CV_EFFECTS] + ["s/fit"]
+
+
+def cv_rows(model, n, cv, pvalues, seconds):
+    rows = []
+    for name, p in pvalues.items():
+        n_sets = len(p)
+        kept = p < ALPHA
+        fpr = rate(int(kept[:, CV_NULLS].sum()), n_sets * len(CV_NULLS))
+        power = [f"{kept[:, j].mean():.2f}" for j in range(5)]
+        cells = [model, n, cv, name, n_sets, fpr, *power, f"{seconds:.2f}"]
+        rows.append(table_row(cells))
+    return rows
+
+
+def weak_power_cell(n_sets):
+    """Power on the weak input (LogisticRegression, 600 rows, cv=3, per input)
+    under each candidate, with the oracle Wald test on the same datasets."""
+    pvalues = {}
+    for seed in range(n_sets):
+        X, y = make_data(seed, "classification")
+        selector = KerasImportanceSelector(
+            LogisticRegression(), cv=3, refit=False, random_state=seed
+        )
+        with quiet():
+            m, v, rows = fold_statistics(selector, X, y)
+        found = cv_candidate_pvalues(m, v, rows)
+        found["oracle: logistic Wald test"] = wald_pvalues(X, y)
+        for name, p in found.items():
+            pvalues.setdefault(name, []).append(p)
+    rows = []
+    for name, p in pvalues.items():
+        kept = np.array(p) < ALPHA
+        fpr = rate(int(kept[:, NULLS].sum()), n_sets * len(NULLS))
+        weak = rate(int(kept[:, WEAK].sum()), n_sets)
+        rows.append(table_row([name, n_sets, fpr, weak]))
+    return rows
+
+
+def run_cv_tests(n_sets, n_weak, quick=False):
+    cells = [(m, n, 3) for n in (300, 2000) for m in CV_MODELS]
+    cells += [("MLPClassifier(16)", 2000, 5), ("HistGradientBoosting", 2000, 5)]
+    if quick:
+        cells, n_sets, n_weak = [("MLPClassifier(16)", 300, 3)], 2, 2
+    print("\nCandidate CV tests, same fits; alpha = 0.05, per input (no")
+    print("multiple testing); 95% Wilson intervals; 5 null inputs per dataset.\n")
+    print_table(CV_COLUMNS)
+    lines = []
+    for model, n, cv in cells:
+        count = n_sets.get((model, n, cv), 100) if isinstance(n_sets, dict) else n_sets
+        pvalues, seconds = measure_cv_cell(model, n, cv, count)
+        for line in cv_rows(model, n, cv, pvalues, seconds):
+            print(line, flush=True)
+            lines.append(line)
+    print("\nWeak input (LogisticRegression, 600 rows, cv=3, per input):\n")
+    print_table(["test", "datasets", "false-positive rate", "power, weak input"])
+    for line in weak_power_cell(n_weak):
+        print(line, flush=True)
+        lines.append(line)
+    return lines
+
+
 def parse_args(argv):
     parser = argument_parser(__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke configuration")
@@ -256,6 +400,12 @@ def parse_args(argv):
     parser.add_argument("--mlp-datasets", type=int, default=40)
     parser.add_argument("--keras-datasets", type=int, default=8)
     parser.add_argument("--no-keras", action="store_true")
+    parser.add_argument(
+        "--cv-tests",
+        action="store_true",
+        help="the candidate CV tests on flexible models (and the oracle) only",
+    )
+    parser.add_argument("--cv-datasets", type=int, default=100)
     return parser.parse_args(argv)
 
 
@@ -277,6 +427,8 @@ def configuration(args):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.cv_tests:
+        return run_cv_tests(args.cv_datasets, 2 * args.cv_datasets, args.quick)
     models, n_datasets = configuration(args)
     clock = Stopwatch()
     rows = run(models, n_datasets, args.keras_datasets, quick=args.quick)

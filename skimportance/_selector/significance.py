@@ -103,7 +103,7 @@ def row_level_test(
         Level of the one-sided bound (the interval is ``1 - 2 * alpha``).
     variance : {"row", "fold"}, default="row"
         ``"row"``: the rows' influence alone. ``"fold"``: that variance
-        inflated for the covariance between the folds' means
+        inflated for the correlation between the folds
         (:func:`fold_inflation`); the same as ``"row"`` with one split.
     clusters : list of ndarray of shape (n_rows_s,) or None
         Per split: the rows' group labels; the influence is summed by group
@@ -163,19 +163,20 @@ def row_level_test(
 
 
 def fold_inflation(means, split_var, z_max=2.0):
-    """Variance inflation for the covariance between cross-fitted folds.
+    """Variance inflation for the correlation between cross-fitted folds.
 
-    Each fold's rows trained the other folds' models, so the folds' means
-    covary (for a flexible model fitting noise, correlation +0.2 to +0.3);
-    the rows' influence misses that. With equal variance ``v`` and
-    correlation ``rho`` between K fold means, the spread of the fold means
-    has expectation ``v (1 - rho)``, and the mean's variance is ``v / K (1 +
-    (K - 1) rho)``. ``rho`` is estimated from the ratio of each input's
-    spread of fold means to its mean row-level variance, pooled by the
-    median over the inputs whose row-level ``|z|`` is below ``z_max`` (their
-    fold means vary by noise, not by the signal each fold's model learned;
-    all inputs when fewer than two qualify), and scaled by the median of
-    ``chi2(K - 1) / (K - 1)``; clipped to [0, 1].
+    Each fold's rows trained the other folds' models, so the folds' tests
+    are correlated (for a flexible model fitting noise inputs, fold means
+    correlate +0.2 to +0.3); the rows' influence misses it. With the folds'
+    z-scores ``z_k = m_k / sqrt(v_k)`` correlated by ``rho``, the row-level
+    statistic ``sum_k m_k / sqrt(sum_k v_k) = sum_k w_k z_k`` (weights
+    ``w_k = sqrt(v_k / sum_j v_j)``) has variance ``1 + rho ((sum_k w_k)**2
+    - 1)``: ``1 + (K - 1) rho`` for equal folds, 1 when one fold carries all
+    the weight. The spread of the z-scores has expectation ``1 - rho``:
+    ``rho`` is estimated from it, pooled by the median over the inputs whose
+    row-level ``|z|`` is below ``z_max`` (their folds differ by noise, not by
+    what each fold's model learned; all inputs when fewer than two qualify),
+    scaled by the median of ``chi2(K - 1) / (K - 1)`` and clipped to [0, 1].
 
     Parameters
     ----------
@@ -186,22 +187,26 @@ def fold_inflation(means, split_var, z_max=2.0):
     Returns
     -------
     factor : ndarray of shape (n_groups,)
-        ``1 + (K - 1) * rho``, the same for every group.
+        The factor on the row-level variance (1 where a fold has no spread).
     """
     n_splits, n_groups = means.shape
-    v = split_var.mean(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = means.var(axis=0, ddof=1) / v
-        z = means.mean(axis=0) / np.sqrt(v / n_splits)
-    usable = np.isfinite(ratio) & (v > 0)
-    quiet = usable & (np.abs(z) < z_max)
-    pool = quiet if quiet.sum() >= 2 else usable
-    if not pool.any():
-        return np.ones(n_groups)
+    usable = np.all(split_var > 0, axis=0)
+    factor = np.ones(n_groups)
+    if not usable.any():
+        return factor
+    m, v = means[:, usable], split_var[:, usable]
+    z_folds = m / np.sqrt(v)
+    z = m.sum(axis=0) / np.sqrt(v.sum(axis=0))
+    quiet = np.abs(z) < z_max
+    pool = quiet if quiet.sum() >= 2 else np.ones_like(quiet)
     df = n_splits - 1
-    spread = np.median(ratio[pool]) / (stats.chi2.median(df) / df)
+    spread = np.median(z_folds[:, pool].var(axis=0, ddof=1)) / (
+        stats.chi2.median(df) / df
+    )
     rho = float(np.clip(1.0 - spread, 0.0, 1.0))
-    return np.full(n_groups, 1.0 + (n_splits - 1) * rho)
+    weights = np.sqrt(v / v.sum(axis=0))
+    factor[usable] = 1.0 + rho * (weights.sum(axis=0) ** 2 - 1.0)
+    return factor
 
 
 def split_level_test(importances, n_splits, test_train_ratio=0.0, alpha=0.05):

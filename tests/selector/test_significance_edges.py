@@ -61,16 +61,19 @@ def test_kish_effective_rows_in_the_reference():
     assert ci[0, 1] - ci[0, 0] == pytest.approx(2 * q * se[0])
 
 
-def test_fold_inflation_from_the_spread_of_fold_means():
+def test_fold_inflation_from_the_spread_of_fold_scores():
     v = np.ones((3, 6))
-    # fold means as spread as their row-level variance says: no inflation
-    spread = np.tile([[-1.2], [0.0], [1.2]], 6) * np.sqrt(
-        stats.chi2.median(2) / 2 / 1.44
-    )
+    # z-scores as spread as unit variance says: no inflation
+    spread = np.tile([[-1.0], [0.0], [1.0]], 6) * np.sqrt(stats.chi2.median(2) / 2)
     np.testing.assert_allclose(fold_inflation(spread, v), 1.0, atol=1e-12)
-    # equal fold means: correlation 1, the variance of one fold
-    np.testing.assert_allclose(fold_inflation(np.zeros((3, 6)), v), 3.0)
-    # the selector's default inflates the CV standard error, never prefit's
+    # equal z-scores: correlation 1, K times the variance of equal folds
+    np.testing.assert_allclose(fold_inflation(np.full((3, 6), 0.1), v), 3.0)
+    # one fold carrying (almost) all the weight: (almost) no inflation
+    heavy = np.r_[[np.full(6, 1e6)], np.ones((2, 6))]
+    assert np.all(fold_inflation(np.full((3, 6), 0.1), heavy) < 1.01)
+    # a fold with no spread (an input the model ignores): left alone
+    np.testing.assert_array_equal(fold_inflation(np.zeros((3, 2)), np.zeros((3, 2))), 1)
+    # the option inflates the CV standard error, never prefit's
     D = [np.random.RandomState(s).normal(size=(6, 30)) for s in range(3)]
     idx = [np.arange(30 * s, 30 * s + 30) for s in range(3)]
     _, se_row, _, _ = row_level_test(D, [None] * 3, idx)
