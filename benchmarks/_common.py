@@ -337,14 +337,15 @@ def cv_candidate_pvalues(fold_means, fold_vars, n_rows, z_max=2.0):
     ``fold_means``, ``fold_vars``: (K, n_groups), each fold's mean row drop
     and the row-level variance of that mean; ``n_rows``: (K,). Candidates:
 
-    * ``row``: the selector's ``cv_variance="row"`` (rows' influence only);
-    * ``fold``: the selector's ``cv_variance="fold"``: rho estimated from
-      the spread of the folds' z-scores (pooled over the inputs) and applied
-      with the row test's fold weights, ``1 + rho ((sum w)^2 - 1)``;
-    * ``fold, from the means``: the row variance times ``1 + (K-1) rho``,
-      rho from the spread of the fold means relative to their row variance;
-    * ``Stouffer, fold-corrected``: the folds' z-scores summed, divided by
-      ``sqrt(K (1 + (K-1) rho_z))``;
+    * ``row``: the selector's ``cv_test="row"`` (rows' influence only);
+    * ``fold``: the selector's ``cv_test="fold"``: the folds' z-scores
+      summed over ``sqrt(K (1 + (K-1) rho))``, rho from their spread pooled
+      over the inputs, t reference with the pooled degrees of freedom;
+    * ``fold, normal reference``: the same with a normal reference;
+    * ``row, z-inflated``: the row test's variance times ``1 + rho ((sum
+      w)^2 - 1)`` (w: the row test's fold weights), same rho;
+    * ``row, mean-inflated``: the row variance times ``1 + (K-1) rho_m``,
+      rho_m from the spread of the fold means relative to their row variance;
     * ``Cauchy``: per-fold t-tests combined by Cauchy's rule (Liu & Xie 2020);
     * ``split (Nadeau-Bengio)``: the corrected t-test over the fold means.
     """
@@ -364,13 +365,15 @@ def cv_candidate_pvalues(fold_means, fold_vars, n_rows, z_max=2.0):
     out = {"row": stats.t.sf(z, df)}
     zk = m / np.sqrt(v)
     rho_z = rho_from(zk.var(axis=0, ddof=1))
+    stouffer = zk.sum(axis=0) / np.sqrt(n_splits * (1 + (n_splits - 1) * rho_z))
+    out["fold"] = stats.t.sf(stouffer, int(pool.sum()) * (n_splits - 1))
+    out["fold, normal reference"] = stats.norm.sf(stouffer)
     weights = np.sqrt(v) / np.sqrt(v.sum(axis=0))
     factor = 1 + rho_z * (weights.sum(axis=0) ** 2 - 1)
-    out["fold"] = stats.t.sf(z / np.sqrt(factor), df)
+    out["row, z-inflated"] = stats.t.sf(z / np.sqrt(factor), df)
     rho = rho_from(m.var(axis=0, ddof=1) / v.mean(axis=0))
-    out["fold, from the means"] = stats.t.sf(z / np.sqrt(1 + (n_splits - 1) * rho), df)
-    stouffer = zk.sum(axis=0) / np.sqrt(n_splits * (1 + (n_splits - 1) * rho_z))
-    out["Stouffer, fold-corrected"] = stats.norm.sf(stouffer)
+    inflated = z / np.sqrt(1 + (n_splits - 1) * rho)
+    out["row, mean-inflated"] = stats.t.sf(inflated, df)
     per_fold = stats.t.sf(zk, np.asarray(n_rows)[:, np.newaxis] - 1)
     cauchy = np.tan((0.5 - per_fold) * np.pi).mean(axis=0)
     out["Cauchy"] = 0.5 - np.arctan(cauchy) / np.pi

@@ -393,6 +393,95 @@ def run_cv_tests(n_sets, n_weak, quick=False):
     return lines
 
 
+# --- edge cases (--edge-cells) -------------------------------------------------
+# LogisticRegression (Ridge for the tiny loss scale) on the 10-input design
+# above, the selector's defaults through the public API; a NaN p-value is
+# never kept (it counts as a negative) and its share is reported.
+
+
+def edge_case(name, seed):
+    """(selector, X, y, fit params) of one edge case on one dataset."""
+    from sklearn.model_selection import GroupKFold, LeaveOneOut
+
+    rng = np.random.RandomState(seed)
+    base = dict(refit=False, random_state=seed, min_features_to_select=0)
+    X, y = make_data(seed, "classification")
+    params, fit = dict(cv=3), {}
+    if name == "LeaveOneOut, 40 rows":
+        X, y, params = X[:40], y[:40], dict(cv=LeaveOneOut(), n_repeats=2)
+    elif name == "max_samples=1":
+        params["max_samples"] = 1
+    elif name.startswith("tiny loss scale"):
+        X, y = make_data(seed, "regression")
+        y = y * 1e-6
+        params["scoring"] = "neg_mean_squared_error"
+        return Ridge(alpha=1e-3), X, y, params, fit, base
+    elif name == "GroupKFold, 60 clusters of 10":
+        cluster = np.repeat(np.arange(60), 10)
+        X = 0.8 * rng.normal(size=(60, N_INPUTS))[cluster] + 0.6 * X
+        logit = X[:, STRONG] + 0.25 * X[:, WEAK] + rng.normal(size=60)[cluster]
+        y = (rng.uniform(size=N_ROWS) < 1 / (1 + np.exp(-logit))).astype(int)
+        params["cv"], fit["groups"] = GroupKFold(3), cluster
+    elif name.startswith("log-normal weights"):
+        fit["sample_weight"] = rng.lognormal(size=N_ROWS)
+    elif name == "rare class (4.5% positives)":
+        logit = -3.6 + X[:, STRONG] + 0.25 * X[:, WEAK]
+        y = (rng.uniform(size=N_ROWS) < 1 / (1 + np.exp(-logit))).astype(int)
+    elif name == "accuracy":
+        params["scoring"] = "accuracy"
+    return LogisticRegression(), X, y, params, fit, base
+
+
+EDGE_CASES = [
+    "LeaveOneOut, 40 rows",
+    "max_samples=1",
+    "tiny loss scale (y in 1e-6)",
+    "GroupKFold, 60 clusters of 10",
+    "log-normal weights",
+    "rare class (4.5% positives)",
+    "accuracy",
+]
+
+
+def run_edge_cells(n_sets, quick=False):
+    """False-positive rate (8 null inputs) of each edge case, CV and prefit."""
+    columns = ["case", "mode", "datasets", "false-positive rate", "NaN p-values"]
+    columns += ["power, strong input"]
+    print("\nEdge cases, LogisticRegression (Ridge for the loss scale), per input:\n")
+    print_table(columns)
+    lines = []
+    for name in EDGE_CASES[:2] if quick else EDGE_CASES:
+        for mode in ("cv", "prefit"):
+            if mode == "prefit" and name.startswith(("LeaveOneOut", "GroupKFold")):
+                continue
+            count = min(n_sets, 30) if name.startswith("LeaveOneOut") else n_sets
+            kept, nan, strong = [], 0, 0
+            for seed in range(2 if quick else count):
+                est, X, y, params, fit, base = edge_case(name, seed)
+                if mode == "prefit":
+                    est.fit(X[:300], y[:300], **_half(fit, slice(0, 300)))
+                    X, y, fit = X[300:], y[300:], _half(fit, slice(300, None))
+                    params = {**params, "cv": "prefit"}
+                with quiet():
+                    sel = KerasImportanceSelector(est, **base, **params)
+                    sel.fit(X, y, **fit)
+                p = sel.group_pvalues_
+                nan += int(np.isnan(p[NULLS]).sum())
+                kept.append(int(np.sum(p[NULLS] < ALPHA)))
+                strong += int(p[STRONG] < ALPHA)
+            n_done = len(kept)
+            trials = n_done * len(NULLS)
+            cells = [name, mode, n_done, rate(sum(kept), trials)]
+            cells += [f"{nan / trials:.2f}", rate(strong, n_done)]
+            lines.append(table_row(cells))
+            print(lines[-1], flush=True)
+    return lines
+
+
+def _half(fit, rows):
+    return {k: v[rows] for k, v in fit.items()}
+
+
 def parse_args(argv):
     parser = argument_parser(__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke configuration")
@@ -406,6 +495,7 @@ def parse_args(argv):
         help="the candidate CV tests on flexible models (and the oracle) only",
     )
     parser.add_argument("--cv-datasets", type=int, default=100)
+    parser.add_argument("--edge-cells", action="store_true", help="the edge cases only")
     return parser.parse_args(argv)
 
 
@@ -427,6 +517,8 @@ def configuration(args):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.edge_cells:
+        return run_edge_cells(args.cv_datasets, args.quick)
     if args.cv_tests:
         return run_cv_tests(args.cv_datasets, 2 * args.cv_datasets, args.quick)
     models, n_datasets = configuration(args)

@@ -27,17 +27,17 @@ import numpy as np
 from scipy import stats
 
 __all__ = [
-    "CV_VARIANCE",
+    "CV_TESTS",
     "FLAT",
     "MULTIPLE_TESTING",
-    "fold_inflation",
+    "fold_test",
     "adjust_pvalues",
     "row_level_test",
     "split_level_test",
 ]
 
 MULTIPLE_TESTING = ("none", "holm", "fdr_bh")
-CV_VARIANCE = ("fold", "row")
+CV_TESTS = ("fold", "row")
 # a standard error below this share of the loss's scale is rounding noise
 FLAT = 1e-9
 
@@ -102,9 +102,10 @@ def row_level_test(
     alpha : float, default=0.05
         Level of the one-sided bound (the interval is ``1 - 2 * alpha``).
     variance : {"row", "fold"}, default="row"
-        ``"row"``: the rows' influence alone. ``"fold"``: that variance
-        inflated for the correlation between the folds
-        (:func:`fold_inflation`); the same as ``"row"`` with one split.
+        ``"row"``: the variance of the rows' influence alone. ``"fold"``:
+        the folds' row-level z-scores combined with their estimated
+        correlation (:func:`fold_test`); the same as ``"row"`` with one
+        split.
     clusters : list of ndarray of shape (n_rows_s,) or None
         Per split: the rows' group labels; the influence is summed by group
         (cluster-robust) and the reference has one degree per group.
@@ -151,52 +152,63 @@ def row_level_test(
         n_eff += units if clusters is not None else w.sum() ** 2 / np.sum(w**2)
     mean = means.mean(axis=0)
     se = np.sqrt(np.sum(influence**2, axis=1))
-    if variance == "fold" and n_splits > 1:
-        se = se * np.sqrt(fold_inflation(means, split_var))
     df = max(1.0, n_eff - n_splits)
     if too_few:
         se = np.full(n_groups, np.nan)
     loss_scale = max(largest, 0.0 if scale is None else abs(float(scale)))
     loss_scale = np.maximum(loss_scale, np.abs(mean))
     pvalues = _pvalues(mean, se, df, loss_scale)
-    return mean, se, pvalues, _interval(mean, se, df, alpha)
+    ci = _interval(mean, se, df, alpha)
+    if variance == "fold" and n_splits > 1 and not too_few:
+        tested = np.isfinite(pvalues) & (se > FLAT * loss_scale)
+        centre, se_f, df_f = fold_test(means[:, tested], split_var[:, tested])
+        se[tested] = se_f
+        pvalues[tested] = _pvalues(centre, se_f, df_f)
+        ci[tested] = _interval(centre, se_f, df_f, alpha)
+    return mean, se, pvalues, ci
 
 
-def fold_inflation(means, split_var, z_max=2.0):
-    """Variance inflation for the correlation between cross-fitted folds.
+def fold_test(means, split_var, z_max=2.0):
+    """The folds' z-scores combined with their estimated correlation.
 
     Each fold's rows trained the other folds' models, so the folds' tests
     are correlated (for a flexible model fitting noise inputs, fold means
-    correlate +0.2 to +0.3); the rows' influence misses it. With the folds'
-    z-scores ``z_k = m_k / sqrt(v_k)`` correlated by ``rho``, the row-level
-    statistic ``sum_k m_k / sqrt(sum_k v_k) = sum_k w_k z_k`` (weights
-    ``w_k = sqrt(v_k / sum_j v_j)``) has variance ``1 + rho ((sum_k w_k)**2
-    - 1)``: ``1 + (K - 1) rho`` for equal folds, 1 when one fold carries all
-    the weight. The spread of the z-scores has expectation ``1 - rho``:
-    ``rho`` is estimated from it, pooled by the median over the inputs whose
-    row-level ``|z|`` is below ``z_max`` (their folds differ by noise, not by
-    what each fold's model learned; all inputs when fewer than two qualify),
-    scaled by the median of ``chi2(K - 1) / (K - 1)`` and clipped to [0, 1].
+    correlate +0.2 to +0.3) and the rows' influence alone understates the
+    variance. With fold z-scores ``z_k = m_k / sqrt(v_k)`` of unit variance
+    and correlation ``rho``, ``sum_k z_k`` has variance ``K (1 + (K - 1)
+    rho)``, and the spread of the ``z_k`` has expectation ``1 - rho``:
+    ``rho`` is estimated from that spread, pooled by the median over the
+    inputs whose row-level ``|z|`` is below ``z_max`` (their folds differ by
+    noise, not by what each fold's model learned; all inputs when fewer than
+    two qualify), scaled by the median of ``chi2(K - 1) / (K - 1)`` and
+    clipped to [0, 1]. The statistic ``sum_k z_k / sqrt(K (1 + (K - 1)
+    rho))`` gets a t reference with the pooled spreads' degrees of freedom
+    (inputs pooled times ``K - 1``), for the noise in ``rho``.
+
+    On the importance's scale the statistic is ``centre / se``, with
+    ``centre`` the folds' means weighted by ``1 / sqrt(v_k)`` and ``se =
+    sqrt(K (1 + (K - 1) rho)) / sum_k v_k ** -0.5``, so the interval
+    ``centre +- t * se`` lies above zero exactly when the test passes.
 
     Parameters
     ----------
     means : ndarray of shape (n_splits, n_groups)
     split_var : ndarray of shape (n_splits, n_groups)
-        Row-level variance of each split's mean.
+        Row-level variance of each split's mean (> 0: groups with a fold
+        without spread are left to the row-level test).
 
     Returns
     -------
-    factor : ndarray of shape (n_groups,)
-        The factor on the row-level variance (1 where a fold has no spread).
+    centre, se : ndarray of shape (n_groups,)
+    df : float
     """
     n_splits, n_groups = means.shape
-    usable = np.all(split_var > 0, axis=0)
-    factor = np.ones(n_groups)
-    if not usable.any():
-        return factor
-    m, v = means[:, usable], split_var[:, usable]
-    z_folds = m / np.sqrt(v)
-    z = m.sum(axis=0) / np.sqrt(v.sum(axis=0))
+    if n_groups == 0:
+        return np.zeros(0), np.zeros(0), 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(split_var > 0, 1.0 / np.sqrt(split_var), 0.0)
+    z_folds = means * precision
+    z = means.sum(axis=0) / np.sqrt(split_var.sum(axis=0))
     quiet = np.abs(z) < z_max
     pool = quiet if quiet.sum() >= 2 else np.ones_like(quiet)
     df = n_splits - 1
@@ -204,9 +216,11 @@ def fold_inflation(means, split_var, z_max=2.0):
         stats.chi2.median(df) / df
     )
     rho = float(np.clip(1.0 - spread, 0.0, 1.0))
-    weights = np.sqrt(v / v.sum(axis=0))
-    factor[usable] = 1.0 + rho * (weights.sum(axis=0) ** 2 - 1.0)
-    return factor
+    total = precision.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = z_folds.sum(axis=0) / total
+        se = np.sqrt(n_splits * (1.0 + (n_splits - 1) * rho)) / total
+    return centre, se, float(pool.sum() * df)
 
 
 def split_level_test(importances, n_splits, test_train_ratio=0.0, alpha=0.05):

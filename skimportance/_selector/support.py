@@ -22,17 +22,17 @@ __all__ = [
 ]
 
 
-def significance_test(results, splits, alpha, variance="row"):
+def significance_test(results, splits, alpha, variance="fold"):
     """``(pvalues, ci, test)`` of the groups from the splits' results.
 
     The row-level test when every split has row importances (a scorer that
     is a mean over rows), else the corrected t-test over splits; ``test`` is
     None when neither is valid (one split, another scorer). ``variance``:
-    the row-level test's variance in CV mode (``"fold"`` or ``"row"``, see
-    :func:`~.significance.row_level_test`). With ``groups``, the row-level
-    variance sums the rows' influence by group (cluster-robust). A split with
-    fewer than two evaluated rows (or groups) gives no standard error: the
-    p-values are NaN, with a warning.
+    the selector's ``cv_test``, the row-level test in CV mode (``"fold"``
+    or ``"row"``, see :func:`~.significance.row_level_test`). With
+    ``groups``, the row-level variance sums the rows' influence by group
+    (cluster-robust). A split with fewer than two evaluated rows (or groups)
+    gives no standard error: the p-values are NaN, with a warning.
     """
     if all(r.row_importances is not None for r in results):
         rows = [
@@ -200,7 +200,7 @@ class SelectionMixin:
         self.baseline_score_ = float(self.baseline_scores_.mean())
         self.scorer_ = results[-1].scorer
         pvalues, ci, self.test_ = significance_test(
-            results, splits, self.alpha, self.cv_variance
+            results, splits, self.alpha, self.cv_test
         )
         if self.test_ is None:
             warnings.warn(

@@ -10,7 +10,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import GroupKFold, LeaveOneOut
 
 from skimportance import KerasImportanceSelector
-from skimportance._selector.significance import fold_inflation, row_level_test
+from skimportance._selector.significance import fold_test, row_level_test
 
 from ..conftest import _logistic
 
@@ -61,27 +61,27 @@ def test_kish_effective_rows_in_the_reference():
     assert ci[0, 1] - ci[0, 0] == pytest.approx(2 * q * se[0])
 
 
-def test_fold_inflation_from_the_spread_of_fold_scores():
+def test_fold_test_allows_for_the_folds_correlation():
     v = np.ones((3, 6))
-    # z-scores as spread as unit variance says: no inflation
+    # z-scores as spread as unit variance says: rho = 0, Stouffer's sum
     spread = np.tile([[-1.0], [0.0], [1.0]], 6) * np.sqrt(stats.chi2.median(2) / 2)
-    np.testing.assert_allclose(fold_inflation(spread, v), 1.0, atol=1e-12)
-    # equal z-scores: correlation 1, K times the variance of equal folds
-    np.testing.assert_allclose(fold_inflation(np.full((3, 6), 0.1), v), 3.0)
-    # one fold carrying (almost) all the weight: (almost) no inflation
-    heavy = np.r_[[np.full(6, 1e6)], np.ones((2, 6))]
-    assert np.all(fold_inflation(np.full((3, 6), 0.1), heavy) < 1.01)
-    # a fold with no spread (an input the model ignores): left alone
-    np.testing.assert_array_equal(fold_inflation(np.zeros((3, 2)), np.zeros((3, 2))), 1)
-    # the option inflates the CV standard error, never prefit's
-    D = [np.random.RandomState(s).normal(size=(6, 30)) for s in range(3)]
-    idx = [np.arange(30 * s, 30 * s + 30) for s in range(3)]
-    _, se_row, _, _ = row_level_test(D, [None] * 3, idx)
-    _, se_fold, _, _ = row_level_test(D, [None] * 3, idx, variance="fold")
-    assert np.all(se_fold >= se_row - 1e-15)
-    _, a, _, _ = row_level_test(D[:1], [None], idx[:1], variance="fold")
-    _, b, _, _ = row_level_test(D[:1], [None], idx[:1])
-    np.testing.assert_array_equal(a, b)
+    centre, se, df = fold_test(spread + 0.5, v)
+    np.testing.assert_allclose(centre / se, 1.5 / np.sqrt(3))
+    assert df == 12  # six inputs pooled, two degrees each
+    # equal z-scores: rho = 1, the variance of one fold's z
+    centre, se, _ = fold_test(np.full((3, 6), 0.1), v)
+    np.testing.assert_allclose(centre / se, 0.1)
+    # the interval lies above zero exactly when the test passes
+    rng = np.random.RandomState(0)
+    D = [rng.normal(0.15, 1.0, size=(6, 40)) for _ in range(3)]
+    idx = [np.arange(40 * s, 40 * s + 40) for s in range(3)]
+    _, _, p, ci = row_level_test(D, [None] * 3, idx, variance="fold", alpha=0.05)
+    np.testing.assert_array_equal(ci[:, 0] > 0, p < 0.05)
+    # prefit (one split): the row-level test either way
+    a = row_level_test(D[:1], [None], idx[:1], variance="fold")
+    b = row_level_test(D[:1], [None], idx[:1])
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
 
 
 # ------------------------------------------------------------- the selector
