@@ -370,9 +370,25 @@ def weak_power_cell(n_sets):
     return rows
 
 
-def run_cv_tests(n_sets, n_weak, quick=False):
-    cells = [(m, n, 3) for n in (300, 2000) for m in CV_MODELS]
-    cells += [("MLPClassifier(16)", 2000, 5), ("HistGradientBoosting", 2000, 5)]
+# datasets per cell of README's table (sized to 2 shared cores)
+CV_DATASETS = {
+    ("MLPClassifier(16)", 300, 3): 150,
+    ("HistGradientBoosting", 300, 3): 100,
+    ("MLPRegressor(16)", 300, 3): 150,
+    ("LogisticRegression", 300, 3): 150,
+    ("MLPClassifier(16)", 2000, 3): 120,
+    ("HistGradientBoosting", 2000, 3): 60,
+    ("MLPRegressor(16)", 2000, 3): 100,
+    ("LogisticRegression", 2000, 3): 120,
+    ("MLPClassifier(16)", 2000, 5): 60,
+}
+WEAK_DATASETS = 250
+
+
+def run_cv_tests(n_sets=None, n_weak=WEAK_DATASETS, quick=False):
+    """README's candidate table; ``n_sets`` (an int) replaces every count."""
+    cells = list(CV_DATASETS)
+    n_sets = CV_DATASETS if n_sets is None else dict.fromkeys(cells, n_sets)
     if quick:
         cells, n_sets, n_weak = [("MLPClassifier(16)", 300, 3)], 2, 2
     print("\nCandidate CV tests, same fits; alpha = 0.05, per input (no")
@@ -380,7 +396,7 @@ def run_cv_tests(n_sets, n_weak, quick=False):
     print_table(CV_COLUMNS)
     lines = []
     for model, n, cv in cells:
-        count = n_sets.get((model, n, cv), 100) if isinstance(n_sets, dict) else n_sets
+        count = n_sets if isinstance(n_sets, int) else n_sets[(model, n, cv)]
         pvalues, seconds = measure_cv_cell(model, n, cv, count)
         for line in cv_rows(model, n, cv, pvalues, seconds):
             print(line, flush=True)
@@ -494,7 +510,9 @@ def parse_args(argv):
         action="store_true",
         help="the candidate CV tests on flexible models (and the oracle) only",
     )
-    parser.add_argument("--cv-datasets", type=int, default=100)
+    parser.add_argument(
+        "--cv-datasets", type=int, default=None, help="datasets per cell"
+    )
     parser.add_argument("--edge-cells", action="store_true", help="the edge cases only")
     return parser.parse_args(argv)
 
@@ -518,9 +536,10 @@ def configuration(args):
 def main(argv=None):
     args = parse_args(argv)
     if args.edge_cells:
-        return run_edge_cells(args.cv_datasets, args.quick)
+        return run_edge_cells(args.cv_datasets or 100, args.quick)
     if args.cv_tests:
-        return run_cv_tests(args.cv_datasets, 2 * args.cv_datasets, args.quick)
+        n_weak = WEAK_DATASETS if args.cv_datasets is None else args.cv_datasets
+        return run_cv_tests(args.cv_datasets, n_weak, args.quick)
     models, n_datasets = configuration(args)
     clock = Stopwatch()
     rows = run(models, n_datasets, args.keras_datasets, quick=args.quick)
