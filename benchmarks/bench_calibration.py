@@ -380,7 +380,6 @@ CV_DATASETS = {
     ("HistGradientBoosting", 2000, 3): 60,
     ("MLPRegressor(16)", 2000, 3): 100,
     ("LogisticRegression", 2000, 3): 120,
-    ("MLPClassifier(16)", 2000, 5): 60,
 }
 WEAK_DATASETS = 250
 
