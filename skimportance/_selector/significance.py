@@ -163,7 +163,7 @@ def row_level_test(
         tested = np.isfinite(pvalues) & (se > FLAT * loss_scale)
         centre, se_f, df_f = fold_test(means[:, tested], split_var[:, tested])
         se[tested] = se_f
-        pvalues[tested] = _pvalues(centre, se_f, df_f)
+        pvalues[tested] = _pvalues(centre, se_f, df_f, loss_scale[tested])
         ci[tested] = _interval(centre, se_f, df_f, alpha)
     return mean, se, pvalues, ci
 

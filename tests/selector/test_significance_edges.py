@@ -115,6 +115,11 @@ def test_tiny_loss_scale_gives_valid_pvalues():
     ).fit(X[60:], y[60:])
     assert sel.pvalues_[0] < 1e-3
     assert np.all((sel.pvalues_[1:] > 0) & (sel.pvalues_[1:] <= 1))
+    # CV mode, cv_test="fold": the same scale
+    sel = KerasImportanceSelector(
+        LinearRegression(), cv=3, scoring="neg_mean_squared_error", random_state=0
+    ).fit(X, y)
+    assert sel.pvalues_[0] < 1e-3 and np.all(sel.pvalues_[1:] > 0)
 
 
 @pytest.mark.parametrize("routing", [False, True])
