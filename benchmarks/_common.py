@@ -357,7 +357,7 @@ def cv_candidate_pvalues(fold_means, fold_vars, n_rows, z_max=2.0):
     chi_median = stats.chi2.median(n_splits - 1) / (n_splits - 1)
     z = mean / se
     quiet = np.abs(z) < z_max
-    pool = quiet if quiet.sum() >= 2 else np.ones_like(quiet)
+    pool = quiet if quiet.any() else np.ones_like(quiet)
 
     def rho_from(ratio):
         return float(np.clip(1 - np.median(ratio[pool]) / chi_median, 0, 1))

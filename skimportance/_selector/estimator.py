@@ -121,8 +121,8 @@ class KerasImportanceSelector(
         folds' models, so the folds' tests are correlated. ``"fold"``: the
         folds' row-level z-scores summed, their correlation estimated from
         their spread (pooled over the inputs) and allowed for, with a t
-        reference for that estimate's noise; the interval is centred on the
-        folds' precision-weighted mean. ``"row"``: the rows' influence
+        reference for that estimate's noise; the interval widened by the
+        same correlation. ``"row"``: the rows' influence
         alone, above alpha for flexible models (8.8% for an MLP at 2,000
         rows). No extra training; prefit is the same with both (README).
     max_features : int, callable or None, default=None
@@ -191,7 +191,7 @@ class KerasImportanceSelector(
         Standard deviation of the importances over splits and repeats.
     feature_importances_ci_ : ndarray of shape (n_features_in_, 2)
         (lower, upper) interval at level ``1 - 2 * alpha`` from the test in
-        ``test_`` (NaN when none ran; ``cv_test="fold"``: see there).
+        ``test_`` (NaN when none ran), around the importance.
     importances_ : ndarray of shape (n_features_in_, n_splits * n_repeats)
         Every measured importance, split-major.
     pvalues_ : ndarray of shape (n_features_in_,)

@@ -20,7 +20,9 @@ Two tests of H0: importance <= 0 against > 0, one-sided:
 
 Intervals are two-sided at level ``1 - 2 * alpha``: their lower end is the
 one-sided ``1 - alpha`` confidence bound, so an input passes the unadjusted
-test exactly when its interval lies above zero.
+test exactly when its interval lies above zero (in CV mode with
+``variance="fold"``, whose test weighs the folds differently, except near
+that boundary).
 """
 
 import numpy as np
@@ -161,10 +163,14 @@ def row_level_test(
     ci = _interval(mean, se, df, alpha)
     if variance == "fold" and n_splits > 1 and not too_few:
         tested = np.isfinite(pvalues) & (se > FLAT * loss_scale)
-        centre, se_f, df_f = fold_test(means[:, tested], split_var[:, tested])
-        se[tested] = se_f
+        centre, se_f, df_f, rho = fold_test(means[:, tested], split_var[:, tested])
         pvalues[tested] = _pvalues(centre, se_f, df_f, loss_scale[tested])
-        ci[tested] = _interval(centre, se_f, df_f, alpha)
+        # the interval of the importance itself: the row variance with the
+        # same correlation between the folds (weights w_k of the row test)
+        v = split_var[:, tested]
+        weights = np.sqrt(v / v.sum(axis=0))
+        se[tested] *= np.sqrt(1.0 + rho * (weights.sum(axis=0) ** 2 - 1.0))
+        ci[tested] = _interval(mean[tested], se[tested], df_f, alpha)
     return mean, se, pvalues, ci
 
 
@@ -179,16 +185,18 @@ def fold_test(means, split_var, z_max=2.0):
     rho)``, and the spread of the ``z_k`` has expectation ``1 - rho``:
     ``rho`` is estimated from that spread, pooled by the median over the
     inputs whose row-level ``|z|`` is below ``z_max`` (their folds differ by
-    noise, not by what each fold's model learned; all inputs when fewer than
-    two qualify), scaled by the median of ``chi2(K - 1) / (K - 1)`` and
+    noise, not by what each fold's model learned; all inputs when none
+    qualifies), scaled by the median of ``chi2(K - 1) / (K - 1)`` and
     clipped to [0, 1]. The statistic ``sum_k z_k / sqrt(K (1 + (K - 1)
     rho))`` gets a t reference with the pooled spreads' degrees of freedom
     (inputs pooled times ``K - 1``), for the noise in ``rho``.
 
     On the importance's scale the statistic is ``centre / se``, with
     ``centre`` the folds' means weighted by ``1 / sqrt(v_k)`` and ``se =
-    sqrt(K (1 + (K - 1) rho)) / sum_k v_k ** -0.5``, so the interval
-    ``centre +- t * se`` lies above zero exactly when the test passes.
+    sqrt(K (1 + (K - 1) rho)) / sum_k v_k ** -0.5``. The selector's interval
+    is of the importance itself (the plain mean of the folds), its row
+    variance times ``1 + rho ((sum_k w_k)**2 - 1)``, ``w_k = sqrt(v_k /
+    sum_j v_j)``: it agrees with the test except near the boundary.
 
     Parameters
     ----------
@@ -201,16 +209,17 @@ def fold_test(means, split_var, z_max=2.0):
     -------
     centre, se : ndarray of shape (n_groups,)
     df : float
+    rho : float
     """
     n_splits, n_groups = means.shape
     if n_groups == 0:
-        return np.zeros(0), np.zeros(0), 1.0
+        return np.zeros(0), np.zeros(0), 1.0, 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(split_var > 0, 1.0 / np.sqrt(split_var), 0.0)
     z_folds = means * precision
     z = means.sum(axis=0) / np.sqrt(split_var.sum(axis=0))
     quiet = np.abs(z) < z_max
-    pool = quiet if quiet.sum() >= 2 else np.ones_like(quiet)
+    pool = quiet if quiet.any() else np.ones_like(quiet)
     df = n_splits - 1
     spread = np.median(z_folds[:, pool].var(axis=0, ddof=1)) / (
         stats.chi2.median(df) / df
@@ -220,7 +229,7 @@ def fold_test(means, split_var, z_max=2.0):
     with np.errstate(divide="ignore", invalid="ignore"):
         centre = z_folds.sum(axis=0) / total
         se = np.sqrt(n_splits * (1.0 + (n_splits - 1) * rho)) / total
-    return centre, se, float(pool.sum() * df)
+    return centre, se, float(pool.sum() * df), rho
 
 
 def split_level_test(importances, n_splits, test_train_ratio=0.0, alpha=0.05):
