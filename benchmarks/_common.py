@@ -330,3 +330,70 @@ def fit_reference(args):
     X_train, X_test, y_train, y_test = reference_data(args)
     clf = make_classifier(args).fit(X_train, y_train)
     return clf, X_train, X_test, y_train, y_test
+
+
+# --- candidate CV tests (bench_calibration --cv-tests) -----------------------
+
+
+def cv_candidate_pvalues(fold_means, fold_vars, n_rows, z_max=2.0):
+    """One-sided p-values of the candidate CV tests on the same fit.
+
+    ``fold_means``, ``fold_vars``: (K, n_groups), each fold's mean row drop
+    and the row-level variance of that mean; ``n_rows``: (K,). Candidates:
+
+    * ``row``: the selector's ``cv_test="row"`` (rows' influence only);
+    * ``fold``: the selector's ``cv_test="fold"``: the folds' z-scores
+      summed over ``sqrt(K (1 + (K-1) rho))``, rho from their spread pooled
+      over the inputs, t reference with the pooled degrees of freedom;
+    * ``fold, normal reference``: the same with a normal reference;
+    * ``row, z-inflated``: the row test's variance times ``1 + rho ((sum
+      w)^2 - 1)`` (w: the row test's fold weights), same rho;
+    * ``row, mean-inflated``: the row variance times ``1 + (K-1) rho_m``,
+      rho_m from the spread of the fold means relative to their row variance;
+    * ``Cauchy``: per-fold t-tests combined by Cauchy's rule (Liu & Xie 2020);
+    * ``split (Nadeau-Bengio)``: the corrected t-test over the fold means.
+    """
+    m, v = np.asarray(fold_means, float), np.asarray(fold_vars, float)
+    n_splits = m.shape[0]
+    mean = m.mean(axis=0)
+    se = np.sqrt(v.sum(axis=0)) / n_splits
+    df = max(1, int(np.sum(n_rows)) - n_splits)
+    chi_median = stats.chi2.median(n_splits - 1) / (n_splits - 1)
+    z = mean / se
+    quiet = np.abs(z) < z_max
+    pool = quiet if quiet.any() else np.ones_like(quiet)
+
+    def rho_from(ratio):
+        return float(np.clip(1 - np.median(ratio[pool]) / chi_median, 0, 1))
+
+    out = {"row": stats.t.sf(z, df)}
+    zk = m / np.sqrt(v)
+    rho_z = rho_from(zk.var(axis=0, ddof=1))
+    stouffer = zk.sum(axis=0) / np.sqrt(n_splits * (1 + (n_splits - 1) * rho_z))
+    out["fold"] = stats.t.sf(stouffer, int(pool.sum()) * (n_splits - 1))
+    out["fold, normal reference"] = stats.norm.sf(stouffer)
+    weights = np.sqrt(v) / np.sqrt(v.sum(axis=0))
+    factor = 1 + rho_z * (weights.sum(axis=0) ** 2 - 1)
+    out["row, z-inflated"] = stats.t.sf(z / np.sqrt(factor), df)
+    rho = rho_from(m.var(axis=0, ddof=1) / v.mean(axis=0))
+    inflated = z / np.sqrt(1 + (n_splits - 1) * rho)
+    out["row, mean-inflated"] = stats.t.sf(inflated, df)
+    per_fold = stats.t.sf(zk, np.asarray(n_rows)[:, np.newaxis] - 1)
+    cauchy = np.tan((0.5 - per_fold) * np.pi).mean(axis=0)
+    out["Cauchy"] = 0.5 - np.arctan(cauchy) / np.pi
+    nb = m.std(axis=0, ddof=1) * np.sqrt(1 / n_splits + 1 / (n_splits - 1))
+    out["split (Nadeau-Bengio)"] = stats.t.sf(mean / nb, n_splits - 1)
+    return out
+
+
+def wald_pvalues(X, y):
+    """The oracle: one-sided Wald p-values (coefficient > 0) of an unpenalized
+    logistic regression on the true design (all inputs, an intercept)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=np.inf, max_iter=1000).fit(X, y)
+    design = np.column_stack([np.ones(len(X)), X])
+    beta = np.r_[model.intercept_, model.coef_.ravel()]
+    p = 1 / (1 + np.exp(-design @ beta))
+    cov = np.linalg.inv(design.T @ (design * (p * (1 - p))[:, np.newaxis]))
+    return stats.norm.sf(beta[1:] / np.sqrt(np.diag(cov))[1:])

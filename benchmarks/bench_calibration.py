@@ -34,15 +34,18 @@ from _common import (
     adjust_pvalues,
     argument_parser,
     binary_mlp,
+    cv_candidate_pvalues,
     print_table,
     quiet,
     rate,
     split_level_pvalues,
     table_row,
+    wald_pvalues,
 )
 from scipy import stats
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skimportance import KerasImportanceSelector
 
@@ -249,6 +252,251 @@ def run(models, n_datasets, keras_datasets, quick=False):
     return rows
 
 
+# --- candidate CV tests (--cv-tests) -----------------------------------------
+# 10 independent N(0, 1) inputs, 5 with effects (logistic for classifiers,
+# linear + N(0, 1) noise for MLPRegressor), 5 exact nulls; every candidate
+# test on the same fits. The fold means and row-level variances are read
+# where the selector's test receives them (a diagnostic hook, not public API).
+
+CV_EFFECTS = np.array([1.0, 0.7, 0.5, 0.35, 0.25])
+CV_NULLS = list(range(5, 10))
+CV_MODELS = {
+    "MLPClassifier(16)": (
+        "classification",
+        lambda s: MLPClassifier((16,), max_iter=200, random_state=s),
+    ),
+    "HistGradientBoosting": (
+        "classification",
+        lambda s: HistGradientBoostingClassifier(
+            max_iter=30, early_stopping=False, random_state=s
+        ),
+    ),
+    "MLPRegressor(16)": (
+        "regression",
+        lambda s: MLPRegressor(hidden_layer_sizes=(16,), max_iter=200, random_state=s),
+    ),
+    "LogisticRegression": ("classification", lambda s: LogisticRegression()),
+}
+
+
+def cv_data(seed, n, task):
+    rng = np.random.RandomState(1000 + seed)
+    X = rng.normal(size=(n, N_INPUTS))
+    signal = X[:, :5] @ CV_EFFECTS
+    if task == "regression":
+        return X, signal + rng.normal(size=n)
+    return X, (rng.uniform(size=n) < 1 / (1 + np.exp(-signal))).astype(int)
+
+
+def fold_statistics(selector, X, y):
+    """Fit ``selector`` on X, y; return each fold's (mean, variance, rows) as
+    the row-level test received them."""
+    import skimportance._selector.support as support
+
+    seen, test = [], support.row_level_test
+
+    def hook(drops, weights, index, alpha=0.05, **kw):
+        for D, w in zip(drops, weights):
+            D = np.asarray(D, float)
+            n = D.shape[1]
+            share = np.full(n, 1 / n) if w is None else w / np.sum(w)
+            m = D @ share
+            v = np.sum((D - m[:, None]) ** 2 * share**2, axis=1) * n / (n - 1)
+            seen.append((m, v, n))
+        return test(drops, weights, index, alpha=alpha, **kw)
+
+    support.row_level_test = hook
+    try:
+        selector.fit(X, y)
+    finally:
+        support.row_level_test = test
+    m, v, n = zip(*seen)
+    return np.array(m), np.array(v), np.array(n)
+
+
+def measure_cv_cell(model, n, cv, n_sets):
+    """Every candidate's p-values on ``n_sets`` datasets of one cell."""
+    task, factory = CV_MODELS[model]
+    pvalues, clock = {}, Stopwatch()
+    for seed in range(n_sets):
+        X, y = cv_data(seed, n, task)
+        selector = KerasImportanceSelector(
+            factory(seed), cv=cv, refit=False, random_state=seed
+        )
+        with quiet():
+            m, v, rows = fold_statistics(selector, X, y)
+        for name, p in cv_candidate_pvalues(m, v, rows).items():
+            pvalues.setdefault(name, []).append(p)
+    return {k: np.array(p) for k, p in pvalues.items()}, clock.seconds / n_sets
+
+
+CV_COLUMNS = ["model", "n", "cv", "test", "datasets", "false-positive rate"]
+CV_COLUMNS += [f"power, effect {e}" for e in CV_EFFECTS] + ["s/fit"]
+
+
+def cv_rows(model, n, cv, pvalues, seconds):
+    rows = []
+    for name, p in pvalues.items():
+        n_sets = len(p)
+        kept = p < ALPHA
+        fpr = rate(int(kept[:, CV_NULLS].sum()), n_sets * len(CV_NULLS))
+        power = [f"{kept[:, j].mean():.2f}" for j in range(5)]
+        cells = [model, n, cv, name, n_sets, fpr, *power, f"{seconds:.2f}"]
+        rows.append(table_row(cells))
+    return rows
+
+
+def weak_power_cell(n_sets):
+    """Power on the weak input (LogisticRegression, 600 rows, cv=3, per input)
+    under each candidate, with the oracle Wald test on the same datasets."""
+    pvalues = {}
+    for seed in range(n_sets):
+        X, y = make_data(seed, "classification")
+        selector = KerasImportanceSelector(
+            LogisticRegression(), cv=3, refit=False, random_state=seed
+        )
+        with quiet():
+            m, v, rows = fold_statistics(selector, X, y)
+        found = cv_candidate_pvalues(m, v, rows)
+        found["oracle: logistic Wald test"] = wald_pvalues(X, y)
+        for name, p in found.items():
+            pvalues.setdefault(name, []).append(p)
+    rows = []
+    for name, p in pvalues.items():
+        kept = np.array(p) < ALPHA
+        fpr = rate(int(kept[:, NULLS].sum()), n_sets * len(NULLS))
+        weak = rate(int(kept[:, WEAK].sum()), n_sets)
+        rows.append(table_row([name, n_sets, fpr, weak]))
+    return rows
+
+
+# datasets per cell of README's table (sized to 2 shared cores)
+CV_DATASETS = {
+    ("MLPClassifier(16)", 300, 3): 150,
+    ("HistGradientBoosting", 300, 3): 100,
+    ("MLPRegressor(16)", 300, 3): 150,
+    ("LogisticRegression", 300, 3): 150,
+    ("MLPClassifier(16)", 2000, 3): 120,
+    ("HistGradientBoosting", 2000, 3): 60,
+    ("MLPRegressor(16)", 2000, 3): 100,
+    ("LogisticRegression", 2000, 3): 120,
+}
+WEAK_DATASETS = 250
+
+
+def run_cv_tests(n_sets=None, n_weak=WEAK_DATASETS, quick=False):
+    """README's candidate table; ``n_sets`` (an int) replaces every count."""
+    cells = list(CV_DATASETS)
+    n_sets = CV_DATASETS if n_sets is None else dict.fromkeys(cells, n_sets)
+    if quick:
+        cells, n_sets, n_weak = [("MLPClassifier(16)", 300, 3)], 2, 2
+    print("\nCandidate CV tests, same fits; alpha = 0.05, per input (no")
+    print("multiple testing); 95% Wilson intervals; 5 null inputs per dataset.\n")
+    print_table(CV_COLUMNS)
+    lines = []
+    for model, n, cv in cells:
+        count = n_sets if isinstance(n_sets, int) else n_sets[(model, n, cv)]
+        pvalues, seconds = measure_cv_cell(model, n, cv, count)
+        for line in cv_rows(model, n, cv, pvalues, seconds):
+            print(line, flush=True)
+            lines.append(line)
+    print("\nWeak input (LogisticRegression, 600 rows, cv=3, per input):\n")
+    print_table(["test", "datasets", "false-positive rate", "power, weak input"])
+    for line in weak_power_cell(n_weak):
+        print(line, flush=True)
+        lines.append(line)
+    return lines
+
+
+# --- edge cases (--edge-cells) -------------------------------------------------
+# LogisticRegression (Ridge for the tiny loss scale) on the 10-input design
+# above, the selector's defaults through the public API; a NaN p-value is
+# never kept (it counts as a negative) and its share is reported.
+
+
+def edge_case(name, seed):
+    """(selector, X, y, fit params) of one edge case on one dataset."""
+    from sklearn.model_selection import GroupKFold, LeaveOneOut
+
+    rng = np.random.RandomState(seed)
+    base = dict(refit=False, random_state=seed, min_features_to_select=0)
+    X, y = make_data(seed, "classification")
+    params, fit = dict(cv=3), {}
+    if name == "LeaveOneOut, 40 rows":
+        X, y, params = X[:40], y[:40], dict(cv=LeaveOneOut(), n_repeats=2)
+    elif name == "max_samples=1":
+        params["max_samples"] = 1
+    elif name.startswith("tiny loss scale"):
+        X, y = make_data(seed, "regression")
+        y = y * 1e-6
+        params["scoring"] = "neg_mean_squared_error"
+        return Ridge(alpha=1e-3), X, y, params, fit, base
+    elif name == "GroupKFold, 60 clusters of 10":
+        cluster = np.repeat(np.arange(60), 10)
+        X = 0.8 * rng.normal(size=(60, N_INPUTS))[cluster] + 0.6 * X
+        logit = X[:, STRONG] + 0.25 * X[:, WEAK] + rng.normal(size=60)[cluster]
+        y = (rng.uniform(size=N_ROWS) < 1 / (1 + np.exp(-logit))).astype(int)
+        params["cv"], fit["groups"] = GroupKFold(3), cluster
+    elif name.startswith("log-normal weights"):
+        fit["sample_weight"] = rng.lognormal(size=N_ROWS)
+    elif name == "rare class (4.5% positives)":
+        logit = -3.6 + X[:, STRONG] + 0.25 * X[:, WEAK]
+        y = (rng.uniform(size=N_ROWS) < 1 / (1 + np.exp(-logit))).astype(int)
+    elif name == "accuracy":
+        params["scoring"] = "accuracy"
+    return LogisticRegression(), X, y, params, fit, base
+
+
+EDGE_CASES = [
+    "LeaveOneOut, 40 rows",
+    "max_samples=1",
+    "tiny loss scale (y in 1e-6)",
+    "GroupKFold, 60 clusters of 10",
+    "log-normal weights",
+    "rare class (4.5% positives)",
+    "accuracy",
+]
+
+
+def run_edge_cells(n_sets, quick=False):
+    """False-positive rate (8 null inputs) of each edge case, CV and prefit."""
+    columns = ["case", "mode", "datasets", "false-positive rate", "NaN p-values"]
+    columns += ["power, strong input"]
+    print("\nEdge cases, LogisticRegression (Ridge for the loss scale), per input:\n")
+    print_table(columns)
+    lines = []
+    for name in EDGE_CASES[:2] if quick else EDGE_CASES:
+        for mode in ("cv", "prefit"):
+            if mode == "prefit" and name.startswith(("LeaveOneOut", "GroupKFold")):
+                continue
+            count = min(n_sets, 30) if name.startswith("LeaveOneOut") else n_sets
+            kept, nan, strong = [], 0, 0
+            for seed in range(2 if quick else count):
+                est, X, y, params, fit, base = edge_case(name, seed)
+                if mode == "prefit":
+                    est.fit(X[:300], y[:300], **_half(fit, slice(0, 300)))
+                    X, y, fit = X[300:], y[300:], _half(fit, slice(300, None))
+                    params = {**params, "cv": "prefit"}
+                with quiet():
+                    sel = KerasImportanceSelector(est, **base, **params)
+                    sel.fit(X, y, **fit)
+                p = sel.group_pvalues_
+                nan += int(np.isnan(p[NULLS]).sum())
+                kept.append(int(np.sum(p[NULLS] < ALPHA)))
+                strong += int(p[STRONG] < ALPHA)
+            n_done = len(kept)
+            trials = n_done * len(NULLS)
+            cells = [name, mode, n_done, rate(sum(kept), trials)]
+            cells += [f"{nan / trials:.2f}", rate(strong, n_done)]
+            lines.append(table_row(cells))
+            print(lines[-1], flush=True)
+    return lines
+
+
+def _half(fit, rows):
+    return {k: v[rows] for k, v in fit.items()}
+
+
 def parse_args(argv):
     parser = argument_parser(__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke configuration")
@@ -256,6 +504,15 @@ def parse_args(argv):
     parser.add_argument("--mlp-datasets", type=int, default=40)
     parser.add_argument("--keras-datasets", type=int, default=8)
     parser.add_argument("--no-keras", action="store_true")
+    parser.add_argument(
+        "--cv-tests",
+        action="store_true",
+        help="the candidate CV tests on flexible models (and the oracle) only",
+    )
+    parser.add_argument(
+        "--cv-datasets", type=int, default=None, help="datasets per cell"
+    )
+    parser.add_argument("--edge-cells", action="store_true", help="the edge cases only")
     return parser.parse_args(argv)
 
 
@@ -277,6 +534,11 @@ def configuration(args):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.edge_cells:
+        return run_edge_cells(args.cv_datasets or 100, args.quick)
+    if args.cv_tests:
+        n_weak = WEAK_DATASETS if args.cv_datasets is None else args.cv_datasets
+        return run_cv_tests(args.cv_datasets, n_weak, args.quick)
     models, n_datasets = configuration(args)
     clock = Stopwatch()
     rows = run(models, n_datasets, args.keras_datasets, quick=args.quick)

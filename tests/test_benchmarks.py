@@ -96,6 +96,19 @@ def test_bench_calibration_quick(capsys):
 
 
 @pytest.mark.slow
+def test_bench_calibration_cv_tests_and_edge_cells_quick(capsys):
+    """The candidate CV tests and the edge cases, smoke configuration."""
+    import bench_calibration
+
+    lines = bench_calibration.main(["--cv-tests", "--quick"])
+    out = capsys.readouterr().out
+    assert "| fold |" in out and "oracle: logistic Wald test" in out
+    assert any("Cauchy" in line for line in lines)
+    lines = bench_calibration.main(["--edge-cells", "--quick"])
+    assert any("LeaveOneOut" in line for line in lines)
+
+
+@pytest.mark.slow
 def test_bench_permutation_styles_quick(capsys):
     """Seven model styles trained and measured: ~1 min, not default."""
     import bench_permutation

@@ -7,7 +7,7 @@ from sklearn.metrics import get_scorer_names
 
 from .._importance.params import SHARED_CONSTRAINTS
 from .._utils.compat import HasMethods, Interval, StrOptions
-from .significance import MULTIPLE_TESTING
+from .significance import CV_TESTS, MULTIPLE_TESTING
 
 __all__ = ["SELECTOR_CONSTRAINTS"]
 
@@ -18,6 +18,7 @@ SELECTOR_CONSTRAINTS = {
     "threshold": [Interval(Real, None, None, closed="neither"), str, None],
     "alpha": [Interval(Real, 0, 1, closed="neither")],
     "multiple_testing": [StrOptions(set(MULTIPLE_TESTING))],
+    "cv_test": [StrOptions(set(CV_TESTS))],
     "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
     "min_features_to_select": [Interval(Integral, 0, None, closed="left")],
     "refit": ["boolean"],

@@ -106,6 +106,7 @@ class SplitPlan:
     prefit: object
     refit: bool
     parallel: bool
+    groups: Any = None
 
     @classmethod
     def for_fit(
@@ -119,7 +120,7 @@ class SplitPlan:
         if isinstance(cv, str) and cv == "prefit":
             check_prefit(estimator)
             prefit = as_fitted_estimator(estimator, y)  # a keras.Model
-        return cls.draw(
+        plan = cls.draw(
             splits,
             rng,
             seeded=random_state is not None,
@@ -127,6 +128,10 @@ class SplitPlan:
             refit=refit,
             n_jobs=n_jobs,
         )
+        groups = split_params.get("groups")
+        if groups is not None:  # they enter the test's variance (clusters)
+            plan.groups = np.asarray(groups)
+        return plan
 
     @classmethod
     def draw(cls, splits, rng, *, seeded, prefit, refit, n_jobs):
@@ -206,6 +211,7 @@ class SplitTask:
     train_seed: Any
     perm_seed: int
     n_jobs: Any = None
+    test_groups: Any = None
 
 
 def measure_split(task, settings, progress=None):
@@ -222,7 +228,9 @@ def measure_split(task, settings, progress=None):
         evaluated rows); ``scorer``; ``scoring`` (the default is resolved
         from the fitted estimator); ``seconds``; ``rows``: the evaluated
         positions within the held-out part (``max_samples`` of them, the same
-        rows for the baseline and every permuted copy); ``row_importances``:
+        rows for the baseline and every permuted copy); ``row_groups``: the
+        evaluated rows' ``groups`` labels (None without groups), for the
+        cluster-robust test; ``row_importances``:
         each evaluated row's drop in score averaged over repeats,
         (n_groups, n_rows), or None when the scorer is not a mean over rows;
         ``row_weights``: the evaluated rows' sample weights or None;
@@ -272,6 +280,7 @@ def measure_split(task, settings, progress=None):
         scoring=scoring,
         seconds=time.perf_counter() - start,
         rows=rows,
+        row_groups=None if task.test_groups is None else task.test_groups[rows],
         row_importances=results[name].get("row_importances"),
         row_weights=None if weights is None else np.asarray(weights, dtype=float),
     )
@@ -336,6 +345,7 @@ def split_tasks(plan, estimator, data, n_jobs=None):
             plan.train_seeds[i],
             plan.perm_seeds[i],
             n_jobs if len(plan.splits) == 1 else None,
+            None if plan.groups is None else plan.groups[np.asarray(test)],
         )
 
 

@@ -33,24 +33,35 @@ def set_input_layout(selector, inputs):
         selector.feature_names_in_ = np.asarray(inputs.feature_names, dtype=object)
 
 
-def significance_test(results, splits, alpha):
+def significance_test(results, splits, alpha, variance="fold"):
     """``(pvalues, ci, test)`` of the groups from the splits' results.
 
     The row-level test when every split has row importances (a scorer that
     is a mean over rows), else the corrected t-test over splits; ``test`` is
-    None when neither is valid (one split, another scorer).
+    None when neither is valid (one split, another scorer). ``variance``:
+    the selector's ``cv_test``, the row-level test in CV mode (``"fold"``
+    or ``"row"``, see :func:`~.significance.row_level_test`). With
+    ``groups``, the row-level variance sums the rows' influence by group
+    (cluster-robust). A split with fewer than two evaluated rows (or groups)
+    gives no standard error: the p-values are NaN, with a warning.
     """
     if all(r.row_importances is not None for r in results):
         rows = [
             r.rows if train is None else np.asarray(test)[r.rows]
             for r, (train, test) in zip(results, splits)
         ]
-        _, _, pvalues, ci = row_level_test(
+        clusters = [r.get("row_groups") for r in results]
+        clusters = None if any(c is None for c in clusters) else clusters
+        _, se, pvalues, ci = row_level_test(
             [r.row_importances for r in results],
             [r.row_weights for r in results],
             rows,
             alpha=alpha,
+            variance=variance,
+            clusters=clusters,
+            scale=float(np.mean([abs(r.baseline) for r in results])),
         )
+        _warn_untested(results, clusters, se, pvalues)
         return pvalues, ci, "row"
     group_imp = np.concatenate([r.importances for r in results], axis=1)
     ratios = [len(te) / len(tr) for tr, te in splits if tr is not None]
@@ -61,6 +72,32 @@ def significance_test(results, splits, alpha):
         alpha=alpha,
     )
     return pvalues, ci, "split" if len(splits) > 1 else None
+
+
+def _warn_untested(results, clusters, se, pvalues):
+    """Warn when the row-level test gave NaN p-values, and why."""
+    if not np.isnan(pvalues).any():
+        return
+    units = "groups" if clusters is not None else "rows"
+    fewest = min(len(np.unique(c)) for c in (clusters or [r.rows for r in results]))
+    if np.isnan(se).all():
+        why = (
+            f"a split has {fewest} evaluated {units}; a standard error needs at "
+            "least two in every split. Use fewer splits (not LeaveOneOut), a "
+            "larger max_samples, or more groups"
+        )
+    else:
+        why = (
+            f"{int(np.isnan(pvalues).sum())} input(s) have a positive importance "
+            "with no spread over the rows (at rounding level of the loss), so "
+            "no standard error measures their uncertainty"
+        )
+    warnings.warn(
+        f"The row-level test gives NaN p-values: {why}. Inputs with a NaN "
+        "p-value are not kept by threshold=None.",
+        UserWarning,
+        stacklevel=5,
+    )
 
 
 def owner_groups(groups, importances, n_features):
@@ -200,7 +237,9 @@ class SelectionMixin:
         self.baseline_score_ = float(self.baseline_scores_.mean())
         self.scorer_ = results[-1].scorer
         warn_if_no_skill(results, self.scoring_)
-        pvalues, ci, self.test_ = significance_test(results, splits, self.alpha)
+        pvalues, ci, self.test_ = significance_test(
+            results, splits, self.alpha, self.cv_test
+        )
         if self.test_ is None:
             warnings.warn(
                 f"scoring={self.scoring_!r} is not a mean over rows, and one split "

@@ -104,9 +104,13 @@ def test_cv_attributes_intervals_and_adjusted_pvalues():
     np.testing.assert_allclose(
         sel.feature_importances_, sel.importances_.mean(axis=1), atol=1e-12
     )
-    ci = sel.feature_importances_ci_
-    assert np.all(ci[:, 0] <= sel.feature_importances_)
-    assert np.all(sel.feature_importances_ <= ci[:, 1])
+    for test in ("fold", "row"):
+        fitted = KerasImportanceSelector(
+            LogisticRegression(), cv=3, random_state=0, cv_test=test
+        ).fit(X, y)
+        ci = fitted.feature_importances_ci_
+        assert np.all(ci[:, 0] <= fitted.feature_importances_)
+        assert np.all(fitted.feature_importances_ <= ci[:, 1])
     np.testing.assert_allclose(
         sel.pvalues_adjusted_, adjust_pvalues(sel.pvalues_, "holm")
     )
@@ -124,8 +128,14 @@ def test_two_splits_do_not_lose_a_strong_input():
     sel = KerasImportanceSelector(
         LogisticRegression(), cv=2, n_repeats=2, random_state=0
     ).fit(X, y)
-    assert sel.test_ == "row" and sel.pvalues_[0] < 1e-6
+    # cv_test="fold" pools the folds' correlation over 4 inputs (a t
+    # reference with few degrees): p about 0.006; the rows alone, below 1e-6
+    assert sel.test_ == "row" and sel.pvalues_[0] < 0.01
     assert sel.get_support()[0]
+    row = KerasImportanceSelector(
+        LogisticRegression(), cv=2, n_repeats=2, random_state=0, cv_test="row"
+    ).fit(X, y)
+    assert row.pvalues_[0] < 1e-6
 
 
 def test_non_row_scorer_uses_splits_and_prefit_gives_no_pvalues():
