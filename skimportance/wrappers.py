@@ -1,12 +1,38 @@
 """Keras wrappers that work with scikit-learn >= 1.6 where the originals don't.
 
-scikeras 0.13 (its last release)
-    scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``, which
-    scikeras does not define: ``is_classifier(KerasClassifier(...))`` is False,
-    so ``roc_auc`` scoring raises, ``cross_val_score`` stops stratifying and
-    ``GridSearchCV`` reports NaN scores. :class:`KerasClassifier` and
-    :class:`KerasRegressor` here are the scikeras classes with their tags
-    restored, nothing else changed.
+scikeras 0.13 (its last release, unmaintained)
+    scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``, and
+    scikeras declares ``KerasClassifier(BaseWrapper, ClassifierMixin)``: there
+    ``BaseEstimator``'s tags shadow the mixin's, so ``is_classifier`` is False,
+    ``roc_auc`` scoring raises, ``cross_val_score`` stops stratifying,
+    ``GridSearchCV`` reports NaN scores and ``CalibratedClassifierCV`` fails.
+    :class:`KerasClassifier` and :class:`KerasRegressor` here are scikeras'
+    classes with exactly these changes:
+
+    * rebuilt with ``ClassifierMixin``/``RegressorMixin`` before
+      ``BaseEstimator``: every method and attribute is scikeras' own, and the
+      names both define resolve as in scikeras (``score`` is scikeras'
+      ``scorer``), except ``__sklearn_tags__``. ``isinstance(est,
+      scikeras.wrappers.BaseWrapper)`` holds; ``isinstance(est,
+      scikeras.wrappers.KerasClassifier)`` does not (a subclass cannot reorder
+      its parent's bases);
+    * the tags scikeras declares in its old-style ``_tags`` (``poor_score``,
+      ``multioutput``, ``multilabel``, a subclass's too) and sparse input, in
+      ``__sklearn_tags__``;
+    * a clear ValueError for ``y=None`` (``KerasRegressor`` raised
+      AttributeError) and for a scalar or sparse y;
+    * scipy sparse arrays reformatted as scikeras reformats sparse matrices
+      (TensorFlow refused a ``csc_array``), a network fitted on sparse X
+      predicting on dense X of that dtype, and scikit-learn's message for X
+      with the wrong number of features;
+    * ``random_state`` making TensorFlow deterministic for that fit only
+      (scikeras' left it on for the whole process).
+
+    scikit-learn's ``check_estimator`` passes on both but for checks Keras
+    makes impossible (``tests/test_scikeras_wrappers.py`` lists each with
+    its reason), and scikeras' own test suite shows no failure from these
+    changes (``benchmarks/bench_scikeras_suite.py``; README, "Keras wrappers
+    and scikit-learn >= 1.6").
 
 Keras 3 ``keras.wrappers``
     ``clone`` drops ``fit_kwargs``, so every clone (each CV fold, each grid
