@@ -225,9 +225,9 @@ def scope_op_determinism():
     global _DETERMINISM_SCOPED
     if _DETERMINISM_SCOPED:
         return
-    from tensorflow.python.framework import config  # the API scikeras uses
+    from .._utils.compat import tensorflow_config  # what scikeras asks
 
-    config.is_op_determinism_enabled()
+    tensorflow_config.is_op_determinism_enabled()
     _DETERMINISM_SCOPED = True
 
 
