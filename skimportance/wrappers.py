@@ -28,11 +28,13 @@ scikeras 0.13 (its last release, unmaintained)
     * ``random_state`` making TensorFlow deterministic for that fit only
       (scikeras' left it on for the whole process).
 
-    scikit-learn's ``check_estimator`` passes on both but for checks Keras
-    makes impossible (``tests/test_scikeras_wrappers.py`` lists each with
-    its reason), and scikeras' own test suite shows no failure from these
-    changes (``benchmarks/bench_scikeras_suite.py``; README, "Keras wrappers
-    and scikit-learn >= 1.6").
+    scikit-learn's ``check_estimator`` passes on both but for three checks
+    Keras makes impossible and ``check_estimator_tags_renamed`` (``BaseWrapper``,
+    kept as a base, defines the legacy ``_more_tags``);
+    ``tests/test_scikeras_wrappers.py`` lists each with its reason. scikeras'
+    own test suite shows no failure from these changes
+    (``benchmarks/bench_scikeras_suite.py``; README, "Keras wrappers and
+    scikit-learn >= 1.6").
 
 Keras 3 ``keras.wrappers``
     ``clone`` drops ``fit_kwargs``, so every clone (each CV fold, each grid
