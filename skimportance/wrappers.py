@@ -1,12 +1,40 @@
 """Keras wrappers that work with scikit-learn >= 1.6 where the originals don't.
 
-scikeras 0.13 (its last release)
-    scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``, which
-    scikeras does not define: ``is_classifier(KerasClassifier(...))`` is False,
-    so ``roc_auc`` scoring raises, ``cross_val_score`` stops stratifying and
-    ``GridSearchCV`` reports NaN scores. :class:`KerasClassifier` and
-    :class:`KerasRegressor` here are the scikeras classes with their tags
-    restored, nothing else changed.
+scikeras 0.13 (its last release, unmaintained)
+    scikit-learn >= 1.6 reads the estimator type from ``__sklearn_tags__``, and
+    scikeras declares ``KerasClassifier(BaseWrapper, ClassifierMixin)``: there
+    ``BaseEstimator``'s tags shadow the mixin's, so ``is_classifier`` is False,
+    ``roc_auc`` scoring raises, ``cross_val_score`` stops stratifying,
+    ``GridSearchCV`` reports NaN scores and ``CalibratedClassifierCV`` fails.
+    :class:`KerasClassifier` and :class:`KerasRegressor` here are scikeras'
+    classes with exactly these changes:
+
+    * rebuilt with ``ClassifierMixin``/``RegressorMixin`` before
+      ``BaseEstimator``: every method and attribute is scikeras' own, and the
+      names both define resolve as in scikeras (``score`` is scikeras'
+      ``scorer``), except ``__sklearn_tags__``. ``isinstance(est,
+      scikeras.wrappers.BaseWrapper)`` holds; ``isinstance(est,
+      scikeras.wrappers.KerasClassifier)`` does not (a subclass cannot reorder
+      its parent's bases);
+    * the tags scikeras declares in its old-style ``_tags`` (``poor_score``,
+      ``multioutput``, ``multilabel``, a subclass's too) and sparse input, in
+      ``__sklearn_tags__``;
+    * a clear ValueError for ``y=None`` (``KerasRegressor`` raised
+      AttributeError) and for a scalar or sparse y;
+    * scipy sparse arrays reformatted as scikeras reformats sparse matrices
+      (TensorFlow refused a ``csc_array``), a network fitted on sparse X
+      predicting on dense X of that dtype, and scikit-learn's message for X
+      with the wrong number of features;
+    * ``random_state`` making TensorFlow deterministic for that fit only
+      (scikeras' left it on for the whole process).
+
+    scikit-learn's ``check_estimator`` passes on both but for three checks
+    Keras makes impossible and ``check_estimator_tags_renamed`` (``BaseWrapper``,
+    kept as a base, defines the legacy ``_more_tags``);
+    ``tests/test_scikeras_wrappers.py`` lists each with its reason. scikeras'
+    own test suite shows no failure from these changes
+    (``benchmarks/bench_scikeras_suite.py``; README, "Keras wrappers and
+    scikit-learn >= 1.6").
 
 Keras 3 ``keras.wrappers``
     ``clone`` drops ``fit_kwargs``, so every clone (each CV fold, each grid
@@ -33,7 +61,7 @@ A plain ``keras.Model``
 import copy
 
 import numpy as np
-from sklearn.utils import ClassifierTags, RegressorTags
+from sklearn.base import ClassifierMixin, RegressorMixin
 
 from ._keras.fitted_model import FittedKerasModel, KerasModelResponses
 from ._keras.layers import (
@@ -41,6 +69,7 @@ from ._keras.layers import (
     model_n_classes,
     output_activation,
 )
+from ._keras.scikeras_repair import RepairedWrapper, check_target, rebase
 from ._keras.trainable import TrainsFreshNetwork, trainable_kind
 
 __all__ = [
@@ -55,49 +84,97 @@ __all__ = [
 ]
 
 
-def _classifier_tags(tags):
-    tags.estimator_type = "classifier"
-    tags.classifier_tags = ClassifierTags()
-    tags.regressor_tags = None
-    tags.target_tags.required = True
-    return tags
-
-
-def _regressor_tags(tags):
-    tags.estimator_type = "regressor"
-    tags.regressor_tags = RegressorTags()
-    tags.classifier_tags = None
-    tags.target_tags.required = True
-    return tags
-
-
 try:
     from scikeras import wrappers as _scikeras
 except ImportError:  # pragma: no cover
     _scikeras = None
 
 if _scikeras is not None:
+    _KerasClassifierBase = rebase(
+        _scikeras.KerasClassifier,
+        ClassifierMixin,
+        name="_KerasClassifierBase",
+        module=__name__,
+    )
+    _KerasRegressorBase = rebase(
+        _scikeras.KerasRegressor,
+        RegressorMixin,
+        name="_KerasRegressorBase",
+        module=__name__,
+    )
 
-    class KerasClassifier(_scikeras.KerasClassifier):
-        """scikeras ``KerasClassifier`` with its estimator type visible to
-        scikit-learn >= 1.6 (``is_classifier`` is True again).
+    class KerasClassifier(RepairedWrapper, _KerasClassifierBase):
+        """scikeras' ``KerasClassifier``, repaired for scikit-learn >= 1.6.
 
         Same parameters and behaviour as
-        :class:`scikeras.wrappers.KerasClassifier`.
+        :class:`scikeras.wrappers.KerasClassifier`, with:
+
+        * ``ClassifierMixin`` before ``BaseEstimator`` in the MRO, so the
+          estimator type is visible (``is_classifier`` is True);
+        * scikeras' declared tags (``poor_score``, ``multioutput``,
+          ``multilabel``) and sparse input in ``__sklearn_tags__``;
+        * a clear ValueError for ``y=None`` and for a scalar or sparse y;
+        * scipy sparse arrays taken as scikeras takes sparse matrices, and a
+          network fitted on sparse X predicting on dense X of that dtype;
+        * ``random_state`` making TensorFlow deterministic for that fit only.
+
+        ``isinstance(est, scikeras.wrappers.BaseWrapper)`` is True;
+        ``isinstance(est, scikeras.wrappers.KerasClassifier)`` is False (the
+        class is rebuilt from scikeras', not derived from it).
         """
 
-        def __sklearn_tags__(self):
-            return _classifier_tags(super().__sklearn_tags__())
+        def fit(self, X, y, sample_weight=None, **kwargs):
+            check_target(self, y)
+            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
-    class KerasRegressor(_scikeras.KerasRegressor):
-        """scikeras ``KerasRegressor`` with its estimator type visible to
-        scikit-learn >= 1.6 (``is_regressor`` is True again).
+        def initialize(self, X, y):
+            check_target(self, y)
+            return super().initialize(X, y)
 
-        Same parameters and behaviour as :class:`scikeras.wrappers.KerasRegressor`.
+        def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
+            check_target(self, y)
+            return super().partial_fit(
+                X, y, classes=classes, sample_weight=sample_weight, **kwargs
+            )
+
+    class KerasRegressor(RepairedWrapper, _KerasRegressorBase):
+        """scikeras' ``KerasRegressor``, repaired for scikit-learn >= 1.6.
+
+        Same parameters and behaviour as
+        :class:`scikeras.wrappers.KerasRegressor`, with:
+
+        * ``RegressorMixin`` before ``BaseEstimator`` in the MRO, so the
+          estimator type is visible (``is_regressor`` is True);
+        * scikeras' declared tags (``poor_score``, ``multioutput``) and sparse
+          input in ``__sklearn_tags__``;
+        * a clear ValueError for ``y=None`` (scikeras raised AttributeError)
+          and for a scalar or sparse y;
+        * sparse X and ``random_state`` as in :class:`KerasClassifier`.
+
+        ``isinstance(est, scikeras.wrappers.BaseWrapper)`` is True;
+        ``isinstance(est, scikeras.wrappers.KerasRegressor)`` is False.
         """
 
-        def __sklearn_tags__(self):
-            return _regressor_tags(super().__sklearn_tags__())
+        def fit(self, X, y, sample_weight=None, **kwargs):
+            check_target(self, y)
+            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+        def initialize(self, X, y=None):
+            check_target(self, y)
+            return super().initialize(X, y)
+
+        def partial_fit(self, X, y, sample_weight=None, **kwargs):
+            check_target(self, y)
+            return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    for _cls, _base in (
+        (KerasClassifier, _KerasClassifierBase),
+        (KerasRegressor, _KerasRegressorBase),
+    ):
+        for _name in ("fit", "partial_fit", "initialize"):
+            # scikeras' own documentation of the method
+            getattr(_cls, _name).__doc__ = getattr(_base, _name).__doc__
+    del _cls, _base, _name
 
 
 from keras.wrappers import SKLearnClassifier as _SKLearnClassifier  # noqa: E402

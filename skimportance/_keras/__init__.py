@@ -8,6 +8,13 @@
   (``FittedKerasModel``, public through ``skimportance.wrappers``).
 * ``adapters``: what each wrapper (scikeras, ``keras.wrappers``, raw model)
   does around its network.
+* ``scikeras_repair``: scikeras 0.13's classes rebuilt for scikit-learn >= 1.6
+  (mixin order, tags, target checks; public through ``skimportance.wrappers``).
 * ``responder``: batched compiled inference answering as the wrapper does.
 * ``training``: quiet, seeded training of copies; TensorFlow's thread pools.
+* ``trainable``, ``rebuild``, ``preprocessing``: fresh networks for each fit
+  (any rank, build functions, rebuilt for the kept width, preprocessing
+  layers re-adapted); ``several_inputs``, ``flat_problem``: models with
+  several inputs seen as one table.
+* ``scikeras_repair``: scikeras' classes rebuilt for scikit-learn >= 1.6.
 """

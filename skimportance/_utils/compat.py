@@ -19,7 +19,10 @@ Private attributes read on objects (not importable names) are listed too:
   with its no-skill reference); no public accessor exists.
 * scikeras' ``BaseWrapper._validate_data`` (``_adapters``): the wrapper's own
   input preparation before its ``feature_encoder_``; scikeras has no public
-  equivalent (``validate_data`` would skip scikeras' dtype handling).
+  equivalent (``validate_data`` would skip scikeras' dtype handling). The
+  repaired scikeras classes (``_keras.scikeras_repair``) extend it, and read
+  scikeras' old-style ``_tags`` dict (its declared tags; no other place holds
+  them).
 * ``keras.wrappers``' ``_reverse_process_target`` (``_adapters``): decodes the
   network's outputs to labels exactly as the wrapper's ``predict`` does.
 * ``keras.Sequential._functional`` (``_first_layer``): the Sequential's graph,
@@ -108,12 +111,17 @@ _LAZY = {
     # split's network. Public replacement: none (``keras.utils.
     # set_random_seed`` seeds the shared global generator only).
     "keras_seed_generator": "keras.src.random.seed_generator",
+    # TensorFlow's op-determinism switch, as scikeras reads it
+    # (``is_op_determinism_enabled``): asked once before scikeras' seeding so
+    # that scikeras turns determinism off after a seeded fit. Public
+    # replacement: none (``tf.config.experimental`` has the setter only).
+    "tensorflow_config": "tensorflow.python.framework.config",
 }
 
 
 def __getattr__(name):
-    """``from ._compat import keras_seed_generator`` imports Keras' module on
-    first use; ImportError when this Keras has moved it."""
+    """``from ._compat import keras_seed_generator`` imports Keras' (or
+    TensorFlow's) module on first use; ImportError when a release has moved it."""
     if name in _LAZY:
         return importlib.import_module(_LAZY[name])
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
