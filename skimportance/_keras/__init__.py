@@ -16,5 +16,4 @@
   (any rank, build functions, rebuilt for the kept width, preprocessing
   layers re-adapted); ``several_inputs``, ``flat_problem``: models with
   several inputs seen as one table.
-* ``scikeras_repair``: scikeras' classes rebuilt for scikit-learn >= 1.6.
 """

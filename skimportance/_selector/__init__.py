@@ -11,5 +11,6 @@
 * ``significance``: tests, intervals, multiple-testing control.
 * ``rules``: the selection rules (significance, thresholds, count caps).
 * ``delegation``: ``predict``/``score``... through ``estimator_``.
+* ``prefit_trap``: the warning for a prefit selector inside a Pipeline.
 * ``progress``: the progress bar.
 """
