@@ -32,8 +32,10 @@ from sklearn.utils.random import sample_without_replacement
 
 from .._engine.groups import FeatureLayout
 from .._importance.compute import ImportanceOptions, compute_importances
+from .._importance.params import SHARED_CONSTRAINTS
 from .._methods.pair_permutation import PartPermutations
-from .._selector.significance import adjust_pvalues
+from .._selector.significance import MULTIPLE_TESTING, adjust_pvalues
+from .._utils.compat import HasMethods, Interval, StrOptions, validate_params
 from .._utils.indexing import take_rows
 
 __all__ = ["interaction_importance"]
@@ -49,6 +51,33 @@ class _FlatGroups:
         return [sorted(g) for g in self.groups]
 
 
+_SHARED = ("n_repeats", "max_samples", "batch_size", "feature_groups", "feature_axis")
+
+
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit"])],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "scoring": [str, callable, None],
+        "n_jobs": [numbers.Integral, None],
+        "random_state": ["random_state"],
+        "sample_weight": ["array-like", None],
+        "inference": SHARED_CONSTRAINTS["inference"],
+        "pairs": [
+            StrOptions({"all"}),
+            Interval(numbers.Integral, 2, None, closed="left"),
+            list,
+            tuple,
+        ],
+        "features": ["array-like", None],
+        "multiple_testing": [StrOptions(set(MULTIPLE_TESTING))],
+        "h_statistic": ["boolean"],
+        "h_samples": [Interval(numbers.Integral, 2, None, closed="left")],
+        **{name: SHARED_CONSTRAINTS[name] for name in _SHARED},
+    },
+    prefer_skip_nested_validation=True,
+)
 def interaction_importance(
     estimator,
     X,

@@ -144,7 +144,11 @@ def test_clear_errors():
     with pytest.raises(ValueError, match="two different inputs"):
         interaction_importance(model, X, y, pairs=[(1, 1)])
     with pytest.raises(ValueError, match="top k"):
+        interaction_importance(model, X, y, pairs=5)  # more than the 4 inputs
+    with pytest.raises(ValueError, match="'pairs' parameter"):
         interaction_importance(model, X, y, pairs=1)
+    with pytest.raises(ValueError, match="'multiple_testing' parameter"):
+        interaction_importance(model, X, y, multiple_testing="bonferroni")
     with pytest.raises(ValueError, match="at least 2"):
         interaction_importance(model, X, y, max_samples=1)
     clf = LogisticRegression().fit(X, y > 0)
