@@ -12,9 +12,20 @@ from numbers import Integral, Real
 
 from .._methods.base import BaseSampler
 from .._methods.resolve import METHODS
-from .._utils.compat import Interval, RealNotInt, StrOptions
+from .._utils.compat import HasMethods, Interval, RealNotInt, StrOptions
 
-__all__ = ["PARAM_DOCS", "SHARED_CONSTRAINTS", "fill_doc"]
+__all__ = ["FUNCTION_CONSTRAINTS", "PARAM_DOCS", "SHARED_CONSTRAINTS", "fill_doc"]
+
+FUNCTION_CONSTRAINTS = {
+    "estimator": [HasMethods(["fit"])],
+    "X": ["array-like"],
+    "n_jobs": [Integral, None],
+    "random_state": ["random_state"],
+    "sample_weight": ["array-like", None],
+}
+"""``validate_params`` entries of what the public functions that measure a
+fitted estimator on held-out rows all take (``permutation_importance``,
+``interaction_importance``)."""
 
 SHARED_CONSTRAINTS = {
     "n_repeats": [Interval(Integral, 1, None, closed="left")],

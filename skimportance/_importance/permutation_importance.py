@@ -1,7 +1,6 @@
 """``permutation_importance``: scikit-learn's function, with batched model calls."""
 
 import numbers
-from numbers import Integral
 
 import numpy as np
 from sklearn.metrics import get_scorer_names
@@ -9,18 +8,17 @@ from sklearn.utils import check_array, check_random_state
 
 from .._engine.groups import FeatureLayout
 from .._keras.flat_problem import flat_problem
-from .._utils.compat import HasMethods, StrOptions, validate_params
+from .._utils.compat import StrOptions, validate_params
 from .compute import ImportanceOptions, compute_importances
 from .inputs import check_missing, check_target, warn_if_no_skill
-from .params import SHARED_CONSTRAINTS, fill_doc
+from .params import FUNCTION_CONSTRAINTS, SHARED_CONSTRAINTS, fill_doc
 
 __all__ = ["permutation_importance"]
 
 
 @validate_params(
     {
-        "estimator": [HasMethods(["fit"])],
-        "X": ["array-like"],
+        **FUNCTION_CONSTRAINTS,
         "y": ["array-like", None],
         "scoring": [
             StrOptions(set(get_scorer_names())),
@@ -30,9 +28,6 @@ __all__ = ["permutation_importance"]
             dict,
             None,
         ],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
-        "sample_weight": ["array-like", None],
         **SHARED_CONSTRAINTS,
     },
     prefer_skip_nested_validation=True,

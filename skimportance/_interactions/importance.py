@@ -32,10 +32,10 @@ from sklearn.utils.random import sample_without_replacement
 
 from .._engine.groups import FeatureLayout
 from .._importance.compute import ImportanceOptions, compute_importances
-from .._importance.params import SHARED_CONSTRAINTS
+from .._importance.params import FUNCTION_CONSTRAINTS, SHARED_CONSTRAINTS, fill_doc
 from .._methods.pair_permutation import PartPermutations
 from .._selector.significance import MULTIPLE_TESTING, adjust_pvalues
-from .._utils.compat import HasMethods, Interval, StrOptions, validate_params
+from .._utils.compat import Interval, StrOptions, validate_params
 from .._utils.indexing import take_rows
 
 __all__ = ["interaction_importance"]
@@ -56,13 +56,9 @@ _SHARED = ("n_repeats", "max_samples", "batch_size", "feature_groups", "feature_
 
 @validate_params(
     {
-        "estimator": [HasMethods(["fit"])],
-        "X": ["array-like"],
+        **FUNCTION_CONSTRAINTS,
         "y": ["array-like"],
         "scoring": [str, callable, None],
-        "n_jobs": [numbers.Integral, None],
-        "random_state": ["random_state"],
-        "sample_weight": ["array-like", None],
         "inference": SHARED_CONSTRAINTS["inference"],
         "pairs": [
             StrOptions({"all"}),
@@ -78,6 +74,7 @@ _SHARED = ("n_repeats", "max_samples", "batch_size", "feature_groups", "feature_
     },
     prefer_skip_nested_validation=True,
 )
+@fill_doc
 def interaction_importance(
     estimator,
     X,
@@ -136,13 +133,11 @@ def interaction_importance(
     sample_weight : array-like of shape (n_samples,), default=None
     max_samples : int or float, default=1.0
         Rows evaluated (a fraction of X, or a number).
-    batch_size : int or None, default=None
-        Rows per compiled Keras call.
-    feature_groups : None, dict or list of lists, default=None
+    ${batch_size}
+    feature_groups : dict, list of lists, "correlated" or None, default=None
         Groups of features measured as one input, as in
-        :func:`~skimportance.permutation_importance`.
-    feature_axis : int or tuple of int, default=-1
-        Axis of X that holds the features (sequences: -1 for channels).
+        :func:`~skimportance.permutation_importance` (X of one input).
+    ${feature_axis}
     inference : {"auto", "batched", "predict"}, default="auto"
         Which fast paths are allowed, as in
         :func:`~skimportance.permutation_importance`: a pair through a
