@@ -126,7 +126,7 @@ class KerasImportanceSelector(
         rows' influence alone, valid for linear models, above alpha for
         flexible ones (8.8% for an MLP at 2,000 rows). ``"fold"``: the
         folds' row-level z-scores summed, their correlation estimated from
-        their spread (pooled over the inputs whose |z| < 2) and allowed for,
+        their spread (pooled over the inputs whose ``|z| < 2``) and allowed for,
         with a t reference for that estimate's noise; the interval widened by
         the same correlation: at or below alpha in every cell measured, at a
         cost in power (large when few inputs are quiet: the t reference then
@@ -190,21 +190,21 @@ class KerasImportanceSelector(
         Fitted on all of X (``refit=True``), or the prefit estimator (a
         trained ``keras.Model`` as a
         :class:`~skimportance.wrappers.FittedKerasModel`).
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (n_features,)
         Mean importance over splits and repeats (the drop in score). With
         ``feature_groups``, each feature's group's importance (its most
         important group's, when groups overlap).
-    feature_importances_std_ : ndarray of shape (n_features_in_,)
+    feature_importances_std_ : ndarray of shape (n_features,)
         Standard deviation of the importances over splits and repeats.
-    feature_importances_ci_ : ndarray of shape (n_features_in_, 2)
+    feature_importances_ci_ : ndarray of shape (n_features, 2)
         (lower, upper) interval at level ``1 - 2 * alpha`` from the test in
         ``test_`` (NaN when none ran), around the importance.
-    importances_ : ndarray of shape (n_features_in_, n_splits * n_repeats)
+    importances_ : ndarray of shape (n_features, n_splits * n_repeats)
         Every measured importance, split-major.
-    pvalues_ : ndarray of shape (n_features_in_,)
+    pvalues_ : ndarray of shape (n_features,)
         One-sided p-values of H0: importance <= 0 (NaN when no valid test
         exists), not adjusted.
-    pvalues_adjusted_ : ndarray of shape (n_features_in_,)
+    pvalues_adjusted_ : ndarray of shape (n_features,)
         The p-values adjusted by ``multiple_testing`` (over the groups tested).
     test_ : {"row", "split"} or None
         The test behind ``pvalues_``: the row-level cross-fitted test, the
@@ -238,7 +238,7 @@ class KerasImportanceSelector(
         Feature indices of each measured group.
     group_support_ : ndarray of bool of shape (n_groups,)
         Which groups are kept.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of the features, when X is a DataFrame with string columns.
 
     See Also
