@@ -370,7 +370,8 @@ def weak_power_cell(n_sets):
     return rows
 
 
-# datasets per cell of README's table (sized to 2 shared cores)
+# datasets per cell of the calibration table (docs/user_guide/selection.md),
+# sized to 2 shared cores
 CV_DATASETS = {
     ("MLPClassifier(16)", 300, 3): 150,
     ("HistGradientBoosting", 300, 3): 100,
@@ -385,7 +386,8 @@ WEAK_DATASETS = 250
 
 
 def run_cv_tests(n_sets=None, n_weak=WEAK_DATASETS, quick=False):
-    """README's candidate table; ``n_sets`` (an int) replaces every count."""
+    """The candidate table (docs/user_guide/selection.md); ``n_sets`` (an int)
+    replaces every count."""
     cells = list(CV_DATASETS)
     n_sets = CV_DATASETS if n_sets is None else dict.fromkeys(cells, n_sets)
     if quick:

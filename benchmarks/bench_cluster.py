@@ -13,7 +13,7 @@ scikit-learn's breast-cancer data, 4 candidates: 12 pipeline fits, each training
 3 networks for the selector's splits and 1 refit. Checks that every run finds
 the same best parameters and the same scores.
 
-    python benchmarks/bench_cluster.py          # the README figure
+    python benchmarks/bench_cluster.py          # the table on the scale-out page
     python benchmarks/bench_cluster.py --quick  # a small smoke run
 """
 

@@ -117,7 +117,8 @@ class Rule:
 
 
 #: First match wins. Written from the failures seen with scikit-learn 1.9,
-#: Keras 3.15, TensorFlow 2.21 (README, "Keras wrappers and scikit-learn >= 1.6").
+#: Keras 3.15, TensorFlow 2.21 (docs/user_guide/backends.md, "Keras wrappers and
+#: scikit-learn >= 1.6").
 RULES = [
     # scikit-learn >= 1.6 against scikeras' wrapper
     Rule(

@@ -60,7 +60,7 @@ inputs kept by the selector (F1 0.67).
 
     python benchmarks/bench_truth.py                  # full run (~13 min, 2 cores)
     python benchmarks/bench_truth.py --quick          # tiny smoke configuration
-    python benchmarks/bench_truth.py --write-readme   # also replace README's table
+    python benchmarks/bench_truth.py --write-docs     # also replace the docs' table
 """
 
 import re
@@ -92,7 +92,8 @@ from sklearn.preprocessing import StandardScaler
 from skimportance import KerasImportanceSelector
 from skimportance.wrappers import KerasClassifier, KerasRegressor
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+# the table's home: the benchmarks page of the user guide (it was README's)
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "user_guide" / "benchmarks.md"
 START, END = "<!-- bench_truth:start -->", "<!-- bench_truth:end -->"
 SELECTOR = "skimportance KerasImportanceSelector (defaults)"
 CONDITIONAL = 'skimportance KerasImportanceSelector (method="conditional")'
@@ -870,7 +871,13 @@ def parse_args(argv):
     parser.add_argument("--n-background", type=int, default=50, help="SHAP background")
     parser.add_argument("--lime-samples", type=int, default=1000)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument(
+        "--write-docs",
+        "--write-readme",
+        dest="write_docs",
+        action="store_true",
+        help="replace the table on docs/user_guide/benchmarks.md",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.n, args.epochs, args.patience, args.hidden = 200, 3, 2, [8]
@@ -879,9 +886,10 @@ def parse_args(argv):
     return args
 
 
-def write_readme(text):
-    """Put ``text`` between README's bench_truth markers (appended if none)."""
-    readme = README.read_text()
+def write_docs(text):
+    """Put ``text`` between the benchmarks page's bench_truth markers
+    (appended if none)."""
+    readme = PAGE.read_text()
     block = f"{START}\n{text}\n{END}"
     if START in readme:
         readme = re.sub(
@@ -892,7 +900,7 @@ def write_readme(text):
         )
     else:
         readme += "\n" + block + "\n"
-    README.write_text(readme)
+    PAGE.write_text(readme)
 
 
 def main(argv=None):
@@ -901,8 +909,8 @@ def main(argv=None):
     rows = run(args, networks)
     text = table(rows, args, networks)
     print("\n" + text)
-    if args.write_readme:
-        write_readme(text)
+    if args.write_docs:
+        write_docs(text)
     return rows
 
 

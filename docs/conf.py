@@ -61,7 +61,7 @@ suppress_warnings = []
 # -- API reference: autosummary pages from the numpydoc docstrings ---------
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -85,16 +85,22 @@ intersphinx_timeout = 1
 intersphinx_mapping = {}
 
 
-def _skip_request_setters(app, what, name, obj, skip, options):
-    """scikit-learn's generated ``set_{method}_request`` methods: their
-    docstrings point into scikit-learn's own docs (metadata routing)."""
+def _skip_upstream_links(app, what, name, obj, skip, options):
+    """Leave out the inherited scikit-learn methods whose docstrings link into
+    scikit-learn's own site (``set_output``, ``get_metadata_routing``,
+    ``score`` of the mixins, the generated ``set_{method}_request``): they are
+    documented there, and their links cannot resolve here."""
     if re.fullmatch(r"set_\w+_request", name):
+        return True
+    module = getattr(obj, "__module__", None) or ""
+    doc = getattr(obj, "__doc__", None) or ""
+    if module.startswith("sklearn.") and ":ref:`" in doc:
         return True
     return None
 
 
 def setup(app):
-    app.connect("autodoc-skip-member", _skip_request_setters)
+    app.connect("autodoc-skip-member", _skip_upstream_links)
 
 
 # -- the example gallery -----------------------------------------------------

@@ -94,11 +94,12 @@ ax.bar(
     yerr=selector.feature_importances_std_,
     label="KerasImportanceSelector",
 )
+top = selector.feature_importances_ + selector.feature_importances_std_
 for j in selector.get_support(indices=True):
     ax.annotate(
         "kept",
-        (j + 0.2, selector.feature_importances_[j]),
-        xytext=(0, 8),
+        (j + 0.2, top[j]),
+        xytext=(0, 4),
         textcoords="offset points",
         ha="center",
     )

@@ -33,8 +33,8 @@ scikeras 0.13 (its last release, unmaintained)
     kept as a base, defines the legacy ``_more_tags``);
     ``tests/test_scikeras_wrappers.py`` lists each with its reason. scikeras'
     own test suite shows no failure from these changes
-    (``benchmarks/bench_scikeras_suite.py``; README, "Keras wrappers and
-    scikit-learn >= 1.6").
+    (``benchmarks/bench_scikeras_suite.py``; user guide, "Backends and
+    wrappers").
 
 Keras 3 ``keras.wrappers``
     ``clone`` drops ``fit_kwargs``, so every clone (each CV fold, each grid
@@ -188,6 +188,20 @@ class _CloneKeepsFitKwargs:
         return new
 
     def fit(self, X, y, **kwargs):
+        """Train the network on ``X``, ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        **kwargs : dict
+            Passed to the model's ``fit`` with ``fit_kwargs`` (these win over
+            it); ``fit_kwargs`` itself is left unchanged.
+
+        Returns
+        -------
+        self : object
+        """
         # keras' fit merges kwargs into self.fit_kwargs in place: a later fit
         # on other data would reuse this fit's sample_weight. Work on a copy.
         own = self.fit_kwargs

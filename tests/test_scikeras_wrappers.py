@@ -366,5 +366,6 @@ def test_scikeras_own_suite_shows_no_failure_from_the_repair():
         for test_id, cls, _ in rows
         if cls != "environment"
     }
-    # neither is a wrapper's to fix (README, "Keras wrappers and scikit-learn >= 1.6")
+    # neither is a wrapper's to fix (docs/user_guide/backends.md, "Keras wrappers
+    # and scikit-learn >= 1.6")
     assert left <= {"check_estimator_tags_renamed", "check_no_attributes_set_in_init"}

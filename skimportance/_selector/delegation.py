@@ -29,7 +29,7 @@ class DelegateToEstimatorMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, n_features)
         **predict_params : dict
             Passed to ``estimator_.predict``.
 
@@ -46,7 +46,7 @@ class DelegateToEstimatorMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, n_features)
 
         Returns
         -------
@@ -62,7 +62,7 @@ class DelegateToEstimatorMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, n_features)
 
         Returns
         -------
@@ -80,7 +80,7 @@ class DelegateToEstimatorMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, n_features)
 
         Returns
         -------
@@ -95,7 +95,7 @@ class DelegateToEstimatorMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         **score_params : dict
             Passed to ``estimator_.score``.

@@ -131,7 +131,7 @@ class KerasImportanceSelector(
         the same correlation: at or below alpha in every cell measured, at a
         cost in power (large when few inputs are quiet: the t reference then
         has few degrees of freedom). No extra training; prefit is the same
-        with both (README).
+        with both (user guide, "Selection and its statistics").
     max_features : int, callable or None, default=None
         Keep at most this many features (best first). A callable gets X and
         returns the int.
