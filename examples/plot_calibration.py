@@ -19,7 +19,7 @@ the rows, so that test is far too confident.
 # Many datasets, known truth
 # --------------------------
 # The benchmark's design: ten independent inputs, ``P(y=1) = sigmoid(x0 + 0.25
-# x1)``, so ``x0`` is strong, ``x1`` weak and ``x2``..``x9`` noise; 600 rows,
+# x1)``, so ``x0`` is strong, ``x1`` weak and ``x2`` to ``x9`` noise; 600 rows,
 # half to train, half held out. A logistic regression stands in for the network
 # here so that the whole study takes seconds; the test does not depend on the
 # model.

@@ -15,7 +15,7 @@ answers "what does this input add once the others are known?".
 # A stand-in for a useful input
 # -----------------------------
 # y depends on ``x0`` and ``x2``. ``x1 = 0.9 x0 + noise`` (correlation 0.9) does
-# not enter y: given ``x0``, it carries nothing. ``x3``..``x5`` are noise.
+# not enter y: given ``x0``, it carries nothing. ``x3`` to ``x5`` are noise.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -42,7 +42,7 @@ model = keras.Sequential(
     ]
 )
 model.compile(optimizer=keras.optimizers.Adam(0.005), loss="mse")
-model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=0)
+history = model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=0)
 
 # %%
 # Both measures on the same held-out rows
@@ -91,9 +91,12 @@ ax.legend(loc="lower right")
 ax.set_title("A correlated stand-in, measured two ways")
 
 # %%
-# Under plain permutation the stand-in ``x1`` gets an importance of its own: the
-# network leans on it, and shuffling it alone moves rows off the data.
-# Conditionally it is close to zero, while ``x0`` and ``x2`` keep theirs. Which
+# Under plain permutation the stand-in ``x1`` gets an importance of its own, and
+# the selector keeps it: the network leans on it, and shuffling it alone moves
+# rows off the data. Conditionally it is about zero and dropped, while ``x2``
+# keeps its importance. ``x0``'s conditional importance is smaller than its
+# plain one: part of what it carries can be guessed from ``x1``, and a
+# conditional draw keeps that part. Which
 # one to use depends on the question: "how much does the score depend on this
 # input's values?" (permutation) or "what does it add to the others?"
 # (conditional, the one to decide what to *drop*). Two near-copies both come out

@@ -39,7 +39,7 @@ model = keras.Sequential(
     ]
 )
 model.compile(optimizer=keras.optimizers.Adam(0.005), loss="mse")
-model.fit(X_train, y_train, epochs=60, batch_size=64, verbose=0)
+history = model.fit(X_train, y_train, epochs=60, batch_size=64, verbose=0)
 
 # %%
 # What each pair shares, with a test per pair

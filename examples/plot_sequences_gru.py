@@ -37,7 +37,7 @@ model = keras.Sequential(
     ]
 )
 model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
-model.fit(X_train, y_train, epochs=8, batch_size=32, verbose=0)
+history = model.fit(X_train, y_train, epochs=8, batch_size=32, verbose=0)
 
 # %%
 # Per channel, and per time step

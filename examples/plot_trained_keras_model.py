@@ -46,7 +46,7 @@ model = keras.Sequential(
     ]
 )
 model.compile(optimizer="adam", loss="binary_crossentropy")
-model.fit(X_train, y_train, epochs=10, verbose=0)
+history = model.fit(X_train, y_train, epochs=10, verbose=0)
 
 # %%
 # How much worse does the held-out log loss get without each input?

@@ -121,7 +121,7 @@ def test_user_guide_pages_are_in_the_toctree():
         assert f"   {page.stem}\n" in toctree, page.name
 
 
-@pytest.mark.slow  # runs the example gallery: about 2-3 minutes on 2 cores
+@pytest.mark.slow  # reruns the examples changed since the last build (all: ~2 min)
 def test_docs_build_without_warnings(tmp_path):
     """``python -m sphinx -W`` builds the site, gallery executed, with no
     warning (needs the ``docs`` extra)."""
