@@ -9,6 +9,7 @@ The example gallery (``examples/``) runs while the site is built: every figure
 on it is what the code draws today.
 """
 
+import logging
 import os
 import re
 import sys
@@ -32,6 +33,10 @@ warnings.filterwarnings(
 )
 
 import skimportance  # noqa: E402
+
+# TensorFlow's Python logger (tf.function retracing notes while the gallery's
+# grid search trains many small networks) is not Sphinx's: keep the log clean
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 project = "skimportance"
 author = "skimportance developers"
