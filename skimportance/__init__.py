@@ -5,56 +5,26 @@ scikit-learn selector (:class:`KerasImportanceSelector`) and a fast drop-in
 :func:`permutation_importance`. :mod:`skimportance.wrappers` holds Keras
 wrappers repaired for scikit-learn >= 1.6.
 
-Package map
------------
-Public modules at the top: ``wrappers`` (repaired Keras wrappers,
-``FittedKerasModel``, ``make_trainable``), ``plotting``
-(``PermutationImportanceDisplay``), ``report`` (``importance_report``: the
-table as a DataFrame), ``eli5`` (``import skimportance.eli5``
-registers the selector), ``cli`` / ``__main__`` (the ``skimportance``
-command), ``estimator_checks`` (the checks a new fast path or sampler calls).
+Public names
+------------
+* :func:`permutation_importance`: held-out permutation importance, the
+  scikit-learn function's numbers, much faster on Keras networks;
+* :class:`KerasImportanceSelector`: importance measured during ``fit``
+  (prefit or cross-validated), p-values, a support, ``transform``: a
+  selector for ``Pipeline``, ``GridSearchCV``, ``RFECV``;
+* :func:`interaction_importance`: which inputs work together, with a test;
+* :func:`importance_report`: a fitted selector's table as a DataFrame;
+* :func:`rfe_importance`, :func:`groups_from_column_transformer`;
+  samplers :class:`PermutationSampler`, :class:`ConditionalSampler`,
+  :class:`BaseSampler` (``method=``);
+* modules :mod:`skimportance.wrappers` (repaired Keras wrappers,
+  ``FittedKerasModel``, ``make_trainable``), :mod:`skimportance.plotting`
+  (Displays), :mod:`skimportance.eli5`, :mod:`skimportance.cli` (the
+  ``skimportance`` command), :mod:`skimportance.estimator_checks`.
 
-Private subpackages, one job each, from the floor up (a module imports only
-from its own subpackage or a lower floor; ``tests/test_layout.py`` checks it):
-
-1. ``_utils``: private scikit-learn/Keras names (``compat``), estimator
-   plumbing, row indexing.
-2. ``_keras``: the backend (``backend/``, one module per backend, chosen once),
-   batching, layers read, ``fitted_model`` (a trained model as an estimator),
-   wrapper ``adapters``, the batched ``responder``, ``training`` copies.
-3. ``_methods`` (what replaces a measured input: ``base``, ``permutation``,
-   ``conditional``, ``ridge``, ``resolve``), ``_engine`` (numpy only:
-   ``core``, ``blocks``, ``executors``, ``groups``) and ``_scoring``
-   (``scorers``, ``metrics``, ``row_terms``, ``segment_scorer``,
-   ``row_accumulator``), side by side.
-4. ``_fast_paths``: the ``registry`` of candidates, ``first_layer``,
-   ``pipeline_prefix``.
-5. ``_importance``: ``compute_importances`` (shared by the function and the
-   selector), ``responders``, shared ``params``, the public function.
-6. ``_selector``: the ``estimator``, ``fit_input``, ``routing``, ``splits``
-   (the per-split work beside its dispatch), ``support``, ``significance``,
-   ``rules``, ``delegation``, ``progress``.
-7. ``_reporting`` (the importance ``table``, the built-in ``demo``) and
-   ``_interactions`` (which inputs work together: ``importance``,
-   ``friedman``'s H, the ``display``), side by side.
-
-Where new code goes
--------------------
-* an importance method: a module in ``_methods`` with a subclass of
-  ``BaseSampler``; for a name that ``method=`` accepts, one entry in
-  ``_methods.resolve.METHODS`` (constraints, docstrings and errors follow);
-  tested with ``estimator_checks.check_sampler``;
-* a scorer made fast: an entry in ``_scoring.metrics.FAST_METRICS`` (and its
-  row terms in ``_scoring.row_terms``); any scikit-learn scorer works without;
-* a fast path: a candidate class in ``_fast_paths.registry`` (deciding for
-  itself whether it applies) and its module beside it, checked with
-  ``estimator_checks.check_fast_path_equals_plain``;
-* a Keras backend: a module in ``_keras/backend/`` with the same four names
-  as the others, listed in its ``_MODULES``;
-* a wrapper or model style: an adapter in ``_keras.adapters`` (and, for a
-  public class, ``wrappers``);
-* a private scikit-learn or Keras name: ``_utils.compat``, with why and what
-  would replace it.
+The user guide, the examples and the API reference are in ``docs/`` (build
+with ``python -m sphinx -b html docs docs/_build/html``); the package map for
+contributors is in its development page.
 """
 
 import sys
