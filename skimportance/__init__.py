@@ -27,7 +27,8 @@ from its own subpackage or a lower floor; ``tests/test_layout.py`` checks it):
    ``core``, ``blocks``, ``executors``, ``groups``) and ``_scoring``
    (``scorers``, ``metrics``, ``row_terms``, ``segment_scorer``,
    ``row_accumulator``), side by side.
-4. ``_fast_paths``: the ``registry`` of candidates, ``first_layer``,
+4. ``_fast_paths``: the ``registry`` of candidates, ``first_layer`` (its
+   graph reading in ``first_layer_graph``, one input or several),
    ``pipeline_prefix``.
 5. ``_importance``: ``compute_importances`` (shared by the function and the
    selector), ``responders``, shared ``params``, the public function.
