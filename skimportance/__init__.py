@@ -67,6 +67,7 @@ from ._methods.base import BaseSampler
 from ._methods.conditional import ConditionalSampler
 from ._methods.permutation import PermutationSampler
 from ._selector.estimator import KerasImportanceSelector
+from ._selector.prefit_trap import PrefitInPipelineWarning
 from ._selector.rules import rfe_importance
 from .report import importance_report
 
@@ -80,6 +81,7 @@ __all__ = [
     "ConditionalSampler",
     "KerasImportanceSelector",
     "PermutationSampler",
+    "PrefitInPipelineWarning",
     "groups_from_column_transformer",
     "interaction_importance",
     "importance_report",
