@@ -90,6 +90,25 @@ def test_each_input_as_a_group(two_inputs):
         permutation_importance(model, num, y, feature_groups="inputs")
 
 
+def test_groups_are_named_after_the_columns_of_the_inputs(two_inputs):
+    """Unnamed groups and the default groups of the selector take the inputs'
+    column names (not x0, x1...); a group may name columns by them."""
+    model, num, other, y = two_inputs
+    X = {"num": num, "other": other}
+    kw = dict(n_repeats=2, random_state=0)
+    result = permutation_importance(model, X, y, feature_groups=[[0, 3]], **kw)
+    assert result.group_names == ["age+score", "income", "noise1", "noise2"]
+    named = permutation_importance(
+        model, X, y, feature_groups={"g": ["age", "score"]}, **kw
+    )
+    np.testing.assert_array_equal(named.importances[0], result.importances[0])
+    with pytest.raises(ValueError, match="does not have"):
+        permutation_importance(model, X, y, feature_groups={"g": ["agee"]}, **kw)
+    selector = KerasImportanceSelector(model, cv="prefit", **kw).fit(X, y)
+    assert selector.group_names_ == list(selector.feature_names_in_)
+    assert selector.group_names_[:2] == ["age", "income"]
+
+
 def test_selector_prefit_keeps_the_used_columns_in_the_same_structure(two_inputs):
     model, num, other, y = two_inputs
     X = {"num": num, "other": other}
