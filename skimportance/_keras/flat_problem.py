@@ -24,8 +24,14 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from .fitted_model import FittedKerasModel, as_fitted_estimator, check_trainable
+from .fitted_model import (
+    FittedKerasModel,
+    KerasModelResponses,
+    as_fitted_estimator,
+    check_trainable,
+)
 from .layers import is_keras_model
+from .preprocessing import finalize_states
 from .several_inputs import InputLayout, is_several_inputs
 
 __all__ = ["FlatInputsModel", "SeveralInputsEstimator", "flat_problem", "view_source"]
@@ -62,6 +68,7 @@ def _flat_view(model, layout):
     try:
         copy = keras.models.clone_model(model)
         copy.set_weights(model.get_weights())
+        finalize_states(copy)  # an adapted Normalization uses its copied state
         flat = keras.Input((layout.n_features,), dtype=dtypes.pop())
         starts = layout.offsets
         parts = [flat[:, starts[i] : starts[i + 1]] for i in range(len(layout.keys))]
@@ -157,6 +164,30 @@ class SeveralInputsEstimator(BaseEstimator):
 
     def _fitted(self):
         return getattr(self, "estimator_", self.estimator)
+
+    def fitted_view(self):
+        """The network ``fit`` trained, as a :class:`FlatInputsModel` of the
+        flat table (a one-input view of a copy), so that the fast paths serve
+        each split as they serve a trained model; None before ``fit``, for
+        another estimator than :func:`make_trainable`'s, or a model Keras
+        cannot view so. Its responses are the estimator's own (the same
+        decoding of the same network)."""
+        fitted = getattr(self, "estimator_", None)
+        model = getattr(fitted, "model_", None)
+        if not isinstance(fitted, KerasModelResponses) or not is_keras_model(model):
+            return None
+        cached = getattr(self, "_view", None)
+        if cached is None or cached[0] is not model:
+            task = fitted._task()
+            inner = FittedKerasModel(
+                model,
+                classes=getattr(fitted, "classes_", None)
+                if task == "classifier"
+                else None,
+                task="classification" if task == "classifier" else "regression",
+            )
+            cached = self._view = (model, _flat_model(inner, self.layout))
+        return cached[1]
 
     @available_if(_inner_has("predict"))
     def predict(self, X):
