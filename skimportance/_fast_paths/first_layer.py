@@ -140,6 +140,37 @@ class _Compiled:
         self.rank_one = compile_function(rank_one, variables, update)
         self.rank_k = compile_function(rank_k, variables, update)
         self.verified = False  # checked against the whole model on a probe
+        self.second = None if static_shapes() else split.second
+        if self.second is not None:
+            self._compile_block(split, blocks[0].dense.activation)
+
+    def _compile_block(self, split, activation):
+        """``block_one``/``block_k(z0, c, delta, w, k2)``: the update of one
+        block's pre-activations ``z0`` (n, its units), its activation, its
+        share ``@ k2`` of the second Dense layer's pre-activations, plus ``c``
+        (the other blocks' share and the bias, unpermuted), and the rest."""
+        from keras import ops
+
+        second, rest = split.second, split.second_rest
+        variables = [] if rest is None else list(rest.variables)
+        units = second.units
+
+        def finish(z, c, k2):
+            h = ops.matmul(activation(z), k2) + c[None]
+            h = ops.reshape(second.activation(h), (-1, units))
+            return h if rest is None else rest(h, training=False)
+
+        def block_one(z0, c, delta, w, k2):
+            return finish(z0[None] + delta * w, c, k2)
+
+        def block_k(z0, c, delta, w, k2):
+            return finish(z0[None] + ops.matmul(delta, w), c, k2)
+
+        f32 = np.float32
+        spec = [((None, None), f32), ((None, units), f32)]
+        spec += [((None, None, None), f32)] * 2 + [((None, units), f32)]
+        self.block_one = compile_function(block_one, variables, spec)
+        self.block_k = compile_function(block_k, variables, spec)
 
     def _rows(self):
         return np.concatenate([block.rows for block in self.blocks])
@@ -210,6 +241,7 @@ class FirstLayerUpdater:
         self.z0 = z0  # a backend tensor, where the model's outputs are computed
         self.kernel = compiled.kernel()
         self.units = self.kernel.shape[1]
+        self.block_parts = None if compiled.second is None else self._blocks(z0)
         # with a compilation per input shape (JAX), every group is padded to
         # the widest: zero columns add nothing to the update
         self.pad_group = max_group if static_shapes() else 0
@@ -231,14 +263,59 @@ class FirstLayerUpdater:
             self._slopes = (x[1] - x[0]).astype(np.float32)
         return self._slopes
 
+    def _blocks(self, z0):
+        """Per block (several inputs, see ``_Compiled._compile_block``): its
+        kernel columns, unpermuted pre-activations, the other blocks' share
+        of the second Dense layer's pre-activations, and its rows of that
+        layer's kernel; ``col_block``: each column's block."""
+        compiled, z0 = self.compiled, to_numpy(z0)
+        h0 = to_numpy(compiled.blocks[0].dense.activation(z0))
+        k2 = to_numpy(compiled.second.kernel.value).astype(np.float32)
+        pre = h0 @ k2
+        if compiled.second.bias is not None:
+            pre = pre + to_numpy(compiled.second.bias.value)
+        parts, start = [], 0
+        self.col_block = np.empty(self.kernel.shape[0], dtype=int)
+        for i, (block, width) in enumerate(zip(compiled.blocks, compiled.units)):
+            cut = slice(start, start + width)
+            k2_i = np.ascontiguousarray(k2[cut])
+            rest = (pre - h0[:, cut] @ k2_i).astype(np.float32)
+            kernel = np.ascontiguousarray(self.kernel[:, cut])
+            parts.append((kernel, np.ascontiguousarray(z0[:, cut]), rest, k2_i))
+            self.col_block[block.rows] = i
+            start += width
+        return parts
+
     def raw(self, pieces, seg_groups, seg_perms, values=None):
         """Raw model outputs of the stacked permuted copies of ``pieces``
-        (with ``values``: copies whose group columns take those values)."""
+        (with ``values``: copies whose group columns take those values).
+        With blocks, the pieces whose group lies in one block are updated in
+        that block alone."""
+        if self.block_parts is None:
+            return self._raw(pieces, seg_groups, seg_perms, values)
+        keys = []
+        for s, _, _ in pieces:
+            blocks = set(self.col_block[seg_groups[s]].tolist())
+            keys.append(blocks.pop() if len(blocks) == 1 else None)
+        if len(set(keys)) == 1:
+            return self._raw(pieces, seg_groups, seg_perms, values, keys[0])
+        n, out = pieces[0][2] - pieces[0][1], None
+        for key in dict.fromkeys(keys):
+            idx = np.flatnonzero([k == key for k in keys])
+            part = [pieces[i] for i in idx]
+            raw = self._raw(part, seg_groups, seg_perms, values, key)
+            if out is None:
+                out = np.empty((len(pieces) * n,) + raw.shape[1:], dtype=raw.dtype)
+            out[(idx[:, None] * n + np.arange(n)).ravel()] = raw
+        return out
+
+    def _raw(self, pieces, seg_groups, seg_perms, values, block=None):
         n = pieces[0][2] - pieces[0][1]
         k = max(len(seg_groups[s]) for s, _, _ in pieces)
         k = max(k, self.pad_group)
+        kernel = self.kernel if block is None else self.block_parts[block][0]
         delta = np.zeros((len(pieces), n, k), dtype=np.float32)
-        w = np.zeros((len(pieces), k, self.units), dtype=np.float32)
+        w = np.zeros((len(pieces), k, kernel.shape[1]), dtype=np.float32)
         for i, (s, start, stop) in enumerate(pieces):
             group = seg_groups[s]
             if values is not None:
@@ -250,8 +327,12 @@ class FirstLayerUpdater:
                 for c, col in enumerate(group):
                     column = self.columns[col]
                     np.subtract(column[perm], column[start:stop], out=delta[i, :, c])
-            w[i, : len(group)] = self.kernel[group]
+            w[i, : len(group)] = kernel[group]
         start, stop = pieces[0][1], pieces[0][2]
+        if block is not None:
+            _, z0, rest, k2 = self.block_parts[block]
+            fn = self.compiled.block_one if k == 1 else self.compiled.block_k
+            return to_numpy(fn(z0[start:stop], rest[start:stop], delta, w, k2))
         z0 = self.z0 if stop - start == self.z0.shape[0] else self.z0[start:stop]
         fn = self.compiled.rank_one if k == 1 else self.compiled.rank_k
         return to_numpy(fn(z0, delta, w))

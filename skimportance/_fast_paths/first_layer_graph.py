@@ -58,11 +58,16 @@ class Split:
     layer's output is the model's output). ``joined``: the rest takes the
     Dense layers' outputs concatenated in the blocks' order, and they share
     one element-wise activation (applied once to the pre-activations side by
-    side, as one wider Dense layer's would be)."""
+    side, as one wider Dense layer's would be). ``second``: when joined, the
+    Dense layer that alone takes the concatenation (then ``second_rest``, the
+    rest after it, None when its output is the model's), so that a column of
+    one block changes only that block's share of its pre-activations."""
 
     blocks: list
     rest: object = None
     joined: bool = False
+    second: object = None
+    second_rest: object = None
 
 
 def _separable_types():
@@ -291,8 +296,20 @@ def _split_inputs(model, input_columns):
     joined = _joined(blocks, nodes)
     if joined is not None:
         blocks, out = joined
-        rest = None if out is outputs[0] else keras.Model(out, outputs[0])
-        return Split(blocks, rest, joined=True)
+        if out is outputs[0]:
+            return Split(blocks, None, joined=True)
+        split = Split(blocks, keras.Model(out, outputs[0]), joined=True)
+        users = _users(out, nodes)
+        if len(users) == 1 and len(users[0].input_tensors) == 1:
+            second, second_out = users[0].operation, users[0].output_tensors[0]
+            if _is_plain_dense(second) and len(users[0].output_tensors) == 1:
+                try:
+                    if second_out is not outputs[0]:
+                        split.second_rest = keras.Model(second_out, outputs[0])
+                    split.second = second
+                except Exception:  # not a function of its output alone
+                    split.second_rest = None
+        return split
     try:
         rest = keras.Model(outs if len(outs) > 1 else outs[0], outputs[0])
     except Exception:  # not a function of the Dense outputs alone

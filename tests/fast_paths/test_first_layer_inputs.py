@@ -49,6 +49,16 @@ def own_dense_joined(num):
     return a, b, keras.layers.Concatenate()([dense[1](b), dense[0](a)])
 
 
+def own_dense_joined_deeper(num):
+    """As the benchmark's: each input into its own ReLU Dense layer, joined,
+    a second Dense layer (a column updates one block's share of it), more."""
+    a, b = _inputs()
+    h = keras.layers.Concatenate()(
+        [keras.layers.Dense(u, activation="relu")(x) for u, x in ((8, a), (6, b))]
+    )
+    return a, b, keras.layers.Dense(5, activation="relu")(h)
+
+
 def concatenated_then_dense(num):
     """A Normalization on one input, both concatenated, Rescaling, one Dense."""
     a, b = _inputs()
@@ -91,6 +101,7 @@ def _model(build, data):
 QUALIFY = [
     own_dense_each,
     own_dense_joined,
+    own_dense_joined_deeper,
     concatenated_then_dense,
     softmax_dense_each,
 ]
@@ -121,7 +132,9 @@ def test_updates_per_input_equal_the_plain_path(build, data):
 
 
 @pytest.mark.backend
-@pytest.mark.parametrize("build", [own_dense_each, concatenated_then_dense])
+@pytest.mark.parametrize(
+    "build", [own_dense_each, own_dense_joined_deeper, concatenated_then_dense]
+)
 def test_updates_per_input_with_groups_key_order_and_conditional(build, data):
     num, other, y = data
     model = _model(build, data)
@@ -145,7 +158,10 @@ def test_the_split_knows_which_columns_feed_which_dense_layer(data):
     estimator, *_ = flat_problem(model, {"other": other, "num": num}, y)
     copy, columns = view_source(estimator.model)
     split = split_inputs(copy, columns)
-    assert split.joined
+    assert split.joined and split.second is not None and split.second_rest is None
+    estimator, *_ = flat_problem(_model(own_dense_joined_deeper, data), [num, other], y)
+    deeper = split_inputs(*view_source(estimator.model))
+    assert deeper.second.units == 5 and deeper.second_rest is not None
     # the Concatenate takes "other" first: its Dense block comes first
     assert [list(block.rows) for block in split.blocks] == [[0, 1], [2, 3, 4]]
     assert split_inputs(copy, columns[:1]) is None  # not one per input
