@@ -16,7 +16,7 @@ Public names
 * :func:`importance_report`: a fitted selector's table as a DataFrame;
 * :func:`rfe_importance`, :func:`groups_from_column_transformer`;
   samplers :class:`PermutationSampler`, :class:`ConditionalSampler`,
-  :class:`BaseSampler` (``method=``);
+  :class:`BaseSampler` (``method=``); :class:`PrefitInPipelineWarning`;
 * modules :mod:`skimportance.wrappers` (repaired Keras wrappers,
   ``FittedKerasModel``, ``make_trainable``), :mod:`skimportance.plotting`
   (Displays), :mod:`skimportance.eli5`, :mod:`skimportance.cli` (the
@@ -36,6 +36,7 @@ from ._methods.base import BaseSampler
 from ._methods.conditional import ConditionalSampler
 from ._methods.permutation import PermutationSampler
 from ._selector.estimator import KerasImportanceSelector
+from ._selector.prefit_trap import PrefitInPipelineWarning
 from ._selector.rules import rfe_importance
 from .report import importance_report
 
@@ -49,6 +50,7 @@ __all__ = [
     "ConditionalSampler",
     "KerasImportanceSelector",
     "PermutationSampler",
+    "PrefitInPipelineWarning",
     "groups_from_column_transformer",
     "interaction_importance",
     "importance_report",

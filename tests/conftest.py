@@ -1,6 +1,7 @@
 """Shared fixtures: tiny real Keras models trained through the real wrappers,
-plain trained ``keras.Model`` objects of each style (``models``), and a fitted
-selector for the plot and eli5 tests (``fitted_selector``)."""
+plain trained ``keras.Model`` objects of each style (``models``), a fitted
+selector for the plot and eli5 tests (``fitted_selector``) and a trained
+two-input model (``two_input_model``)."""
 
 import os
 
@@ -276,3 +277,31 @@ def _logistic(seed, n=600, coefs=(1.0, 0.25), n_inputs=10):
     logit = X[:, : len(coefs)] @ np.asarray(coefs)
     y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
     return X, y
+
+
+@pytest.fixture(scope="session")
+def two_input_model():
+    """A functional model with inputs "num" (a DataFrame: age, income,
+    noise1) and "other" (an array: other[0] used, other[1] not), string
+    labels, trained on other rows than the held-out ones returned; for the
+    plot and eli5 tests of models with several inputs."""
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(1)
+    n = 600
+    num = pd.DataFrame(rng.normal(size=(n, 3)), columns=["age", "income", "noise1"])
+    other = rng.normal(size=(n, 2))
+    y = np.where(num.age + num.income - other[:, 0] > 0, "yes", "no")
+    a = keras.Input((3,), name="num")
+    b = keras.Input((2,), name="other")
+    hidden = keras.layers.Concatenate()(
+        [keras.layers.Dense(8, activation="relu")(a), keras.layers.Dense(4)(b)]
+    )
+    model = keras.Model(
+        {"num": a, "other": b}, keras.layers.Dense(1, activation="sigmoid")(hidden)
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.03), loss="binary_crossentropy")
+    target = (y[:400] == "yes").astype("float32")
+    inputs = {"num": num.to_numpy()[:400], "other": other[:400]}
+    model.fit(inputs, target, epochs=20, verbose=0)
+    held_out = num.iloc[400:].reset_index(drop=True)
+    return model, held_out, other[400:], y[400:]

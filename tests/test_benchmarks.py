@@ -118,6 +118,7 @@ def test_bench_permutation_styles_quick(capsys):
     # every style is served by a fast path, with scikit-learn's numbers
     assert all(used != "none" for _, _, _, used, _ in rows)
     assert all(diff[0] < 1e-4 for *_, diff in rows)
+    assert rows[0][3] == "first-layer updates"  # per input
     assert "| model style |" in capsys.readouterr().out
 
 
@@ -301,4 +302,5 @@ def test_bench_permutation_two_inputs_quick(capsys):
         "the same network taking one table",
     ]
     assert all(diff[0] < 1e-4 for *_, diff in rows)
+    assert rows[0][3] == "first-layer updates"  # per input
     assert "| model style |" in capsys.readouterr().out

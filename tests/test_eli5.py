@@ -67,3 +67,26 @@ def test_eli5_explains_a_selector_prefit_on_a_raw_keras_regressor(models):
     pytest.importorskip("skimportance.eli5")  # registers the selector
     text = eli5.format_as_text(eli5.explain_weights(selector))
     assert "x0" in text
+
+
+@pytest.mark.parametrize("structure", ["dict", "list"])
+def test_eli5_explains_a_selector_on_a_two_input_model(two_input_model, structure):
+    """Names of every input's columns (the DataFrame's, ``other[j]`` for the
+    array), the selector's numbers, the unused columns at the bottom."""
+    eli5 = pytest.importorskip("eli5")
+    import skimportance.eli5  # noqa: F401 - registers the selector
+
+    model, num, other, y = two_input_model
+    X = {"num": num, "other": other} if structure == "dict" else [num, other]
+    selector = KerasImportanceSelector(
+        model, cv="prefit", n_repeats=4, random_state=0
+    ).fit(X, y)
+    frame = eli5.format_as_dataframe(eli5.explain_weights(selector))
+    assert len(frame) == 5
+    assert sorted(frame["feature"]) == sorted(
+        ["age", "income", "noise1", "other[0]", "other[1]"]
+    )
+    by_name = dict(zip(frame["feature"], frame["weight"]))
+    for name, value in zip(selector.feature_names_in_, selector.feature_importances_):
+        assert by_name[name] == pytest.approx(value)
+    assert set(frame["feature"][-2:]) == {"noise1", "other[1]"}  # ranked last

@@ -127,3 +127,43 @@ def test_from_estimator_on_a_selector_prefit_on_a_raw_keras_regressor(models):
     ).fit(X, y)
     display = PermutationImportanceDisplay.from_estimator(selector)
     assert len(display.ax_.get_yticklabels()) == N_FEATURES
+
+
+USED, UNUSED = ["age", "income", "other[0]"], ["noise1", "other[1]"]
+
+
+def _labels(display):
+    return [t.get_text() for t in display.ax_.get_yticklabels()]
+
+
+@pytest.mark.parametrize("structure", ["dict", "list"])
+def test_from_estimator_on_a_two_input_model(two_input_model, structure):
+    """X a dict or a list of inputs: one row per column of every input, named
+    after the DataFrame's columns or ``input[j]``; unused columns below."""
+    model, num, other, y = two_input_model
+    X = {"num": num, "other": other} if structure == "dict" else [num, other]
+    display = PermutationImportanceDisplay.from_estimator(
+        model, X, y, n_repeats=4, random_state=0, kind="bar"
+    )
+    assert display.importances.shape == (5, 4)
+    assert display.feature_names == ["age", "income", "noise1", "other[0]", "other[1]"]
+    labels = _labels(display)  # best at the top: the last tick
+    assert sorted(labels) == sorted(USED + UNUSED)
+    assert set(labels[:2]) == set(UNUSED)
+    means = dict(zip(display.feature_names, display.importances.mean(axis=1)))
+    assert min(means[n] for n in USED) > max(means[n] for n in UNUSED)
+    plt.close("all")
+
+
+def test_from_estimator_on_a_selector_prefit_on_two_inputs(two_input_model):
+    model, num, other, y = two_input_model
+    selector = KerasImportanceSelector(
+        model, cv="prefit", n_repeats=4, random_state=0
+    ).fit({"num": num, "other": other}, y)
+    display = PermutationImportanceDisplay.from_estimator(selector)
+    assert display.feature_names == list(selector.feature_names_in_)
+    assert display.importances.shape == (5, 4)
+    np.testing.assert_array_equal(display.kept, selector.get_support())
+    assert all(dict(zip(display.feature_names, display.kept))[n] for n in USED)
+    assert set(_labels(display)[:2]) == set(UNUSED)
+    plt.close("all")

@@ -59,6 +59,10 @@ class FeatureLayout:
     correlation_threshold : float, default=0.8
         For ``"correlated"``: features whose absolute Spearman correlation
         links them at this level or above share a cluster.
+    feature_names : list of str or None, default=None
+        Names of 2-D X's columns when X is not a DataFrame that names them
+        (the columns of several inputs side by side); groups may then name
+        columns by them too.
 
     Attributes
     ----------
@@ -72,7 +76,12 @@ class FeatureLayout:
     """
 
     def __init__(
-        self, X, feature_axis=-1, feature_groups=None, correlation_threshold=0.8
+        self,
+        X,
+        feature_axis=-1,
+        feature_groups=None,
+        correlation_threshold=0.8,
+        feature_names=None,
     ):
         self.is_frame = hasattr(X, "iloc")
         ndim = 2 if self.is_frame else X.ndim
@@ -90,13 +99,17 @@ class FeatureLayout:
                 "x" + str(idx).replace(" ", "")
                 for idx in np.ndindex(*[self.shape[a] for a in self.axes])
             ]
+        self.named = self.is_frame
+        if feature_names is not None and len(feature_names) == self.n_features:
+            self.feature_names = [str(name) for name in feature_names]
+            self.named = True
         self.groups, self.group_names = self._resolve(
             X, feature_groups, correlation_threshold
         )
 
     # -------------------------------------------------------------- groups
     def _index_of(self, key, group_name):
-        if self.is_frame and not isinstance(key, numbers.Integral):
+        if self.named and not isinstance(key, numbers.Integral):
             if str(key) not in self.feature_names:
                 raise ValueError(
                     f"feature group {group_name!r} names column {key!r}, which X "

@@ -26,6 +26,17 @@ layers have seen (``Sequential.add`` rebuilds the graph each time; a layer
 may be shared with other models). Before use, the split model is checked against
 the whole model on a few rows, unpermuted and with a permuted column. Anything
 else is left to the plain batched path.
+
+A model with several inputs (measured through the one-input view of
+``_keras.flat_problem``) qualifies when each input reaches a Dense layer
+through per-feature layers: its own Dense layer, or one shared through a
+``Concatenate`` of inputs (:func:`~.first_layer_graph.split_inputs`). The
+pre-activations of those Dense layers sit side by side, and a column's row of
+the update kernel is its Dense layer's kernel row (zeros elsewhere), so the
+same rank-k updates apply. When the Dense layers share one element-wise
+activation and go into one ``Concatenate``, they are run as one wider Dense
+layer; otherwise each part of the pre-activations gets its own activation and
+the rest takes them one by one.
 """
 
 import weakref
@@ -34,175 +45,85 @@ import numpy as np
 
 from .._keras.backend import compile_function, is_supported, static_shapes, to_numpy
 from .._keras.batching import default_batch_size
+from .._keras.flat_problem import view_source
+from .first_layer_graph import DenseBlock, Split, split_inputs, split_model
 
-__all__ = ["first_layer_updater"]
+__all__ = ["first_layer_updater", "split_model"]
 
 #: bytes of first-layer pre-activations per compiled call (see _keras)
 UPDATE_BATCH_BYTES = 64 * 2**20
 PROBE_ROWS = 256
 
 
-def _separable_types():
-    import keras
-
-    layers = keras.layers
-    return (
-        layers.Normalization,
-        layers.Rescaling,
-        layers.BatchNormalization,
-        layers.Dropout,
-        layers.GaussianNoise,
-        layers.GaussianDropout,
-        layers.AlphaDropout,
-        layers.Identity,
-    )
-
-
-def _is_separable(layer):
-    """Whether ``layer``, at inference on (samples, features), acts on each
-    feature alone (the same function of one column for every row)."""
-    import keras
-
-    if type(layer) not in _separable_types():
-        return False
-    if getattr(layer, "compute_dtype", None) != "float32":
-        return False
-    if type(layer) is keras.layers.BatchNormalization:
-        return layer.axis in (-1, 1)
-    return True
-
-
-def _is_plain_dense(layer):
-    """A float32 Dense layer whose kernel is its own variable: not LoRA-enabled,
-    not quantised, no mixed precision."""
-    import keras
-
-    if type(layer) is not keras.layers.Dense or not layer.built:
-        return False
-    if getattr(layer, "lora_enabled", False):
-        return False  # its kernel is a sum computed at each call
-    if getattr(layer, "quantization_mode", None) is not None:
-        return False
-    if layer.compute_dtype != "float32" or layer.variable_dtype != "float32":
-        return False
-    kernel = layer.kernel
-    return (
-        isinstance(kernel, keras.Variable)
-        and keras.backend.standardize_dtype(kernel.dtype) == "float32"
-    )
-
-
-def _own_graph(model):
-    """``(inputs, outputs, nodes)`` of the model's own graph, or None.
-
-    A layer's ``_inbound_nodes`` hold every call ever made to it (each
-    ``Sequential.add`` rebuilds the graph, a layer may be shared with other
-    models); only the nodes of the model's own graph matter. A Sequential
-    keeps its graph in a Functional (``_functional``); a functional model is
-    one. Nodes are listed from the inputs to the outputs.
-    """
-    import keras
-
-    graph = model._functional if isinstance(model, keras.Sequential) else model
-    by_depth = getattr(graph, "_nodes_by_depth", None)
-    if not by_depth:
-        return None
-    nodes = [n for depth in sorted(by_depth, reverse=True) for n in by_depth[depth]]
-    return graph.inputs, graph.outputs, nodes
-
-
-def _single_user(tensor, nodes):
-    """The one node of ``nodes`` that takes ``tensor``, or None."""
-    users = [
-        node
-        for node in nodes
-        if not node.is_input and any(t is tensor for t in node.input_tensors)
-    ]
-    if len(users) != 1:
-        return None
-    node = users[0]
-    if len(node.input_tensors) != 1 or len(node.output_tensors) != 1:
-        return None
-    return node
-
-
-def split_model(model):
-    """``(prefix layers, first Dense layer, rest)`` or None.
-
-    ``rest`` is a Keras model from the Dense layer's output to the model's
-    output, or None when the Dense layer's output is the model's output.
-    Anything unexpected in the graph gives None, never an exception.
-    """
-    try:
-        return _split(model)
-    except Exception:  # an unforeseen graph: the plain path serves it
-        return None
-
-
-def _split(model):
-    import keras
-
-    graph = _own_graph(model)
-    if graph is None:
-        return None
-    inputs, outputs, nodes = graph
-    if len(inputs) != 1 or len(outputs) != 1 or len(inputs[0].shape) != 2:
-        return None
-    tensor, prefix = inputs[0], []
-    while True:
-        node = _single_user(tensor, nodes)
-        if node is None:
-            return None
-        layer = node.operation
-        if type(layer) is keras.layers.Dense:
-            break
-        if not _is_separable(layer):
-            return None
-        prefix.append(layer)
-        tensor = node.output_tensors[0]
-    if not _is_plain_dense(layer):
-        return None
-    dense_out = node.output_tensors[0]
-    if dense_out is outputs[0]:
-        return prefix, layer, None
-    try:
-        rest = keras.Model(dense_out, outputs[0])
-    except Exception:  # not a function of the Dense output alone
-        return None
-    return prefix, layer, rest
-
-
 class _Compiled:
-    """The compiled halves of a split model (traced once per model), written
-    with ``keras.ops`` and compiled for the current backend (see _backend).
+    """The compiled halves of a :class:`~.first_layer_graph.Split` (traced
+    once per model), written with ``keras.ops`` and compiled for the current
+    backend (see _backend).
 
-    ``first(x) -> (prefix(x), prefix(x) @ W + b)``;
-    ``rank_one(z0, delta, w)`` and ``rank_k(z0, delta, w)`` apply the updates
-    of stacked pieces to the pre-activations ``z0`` and run the rest of the
-    network. Nothing here refers to the whole model, only to its layers.
+    ``first(x) -> (prefix(x), prefix(x) @ W + b)``, with the pre-activations
+    of every first Dense layer side by side (several inputs); ``rank_one(z0,
+    delta, w)`` and ``rank_k(z0, delta, w)`` apply the updates of stacked
+    pieces to the pre-activations ``z0`` and run the rest of the network.
+    :meth:`kernel` is the matching (columns, units) matrix: a column's row
+    holds its Dense layer's kernel row, zeros for the other Dense layers.
+    Nothing here refers to the whole model, only to its layers.
     """
 
-    def __init__(self, prefix, dense, rest, n_features):
+    def __init__(self, split, n_features):
         from keras import ops
 
-        units = dense.units
-        variables = [v for layer in prefix for v in layer.variables]
-        variables += list(dense.variables)
+        blocks, rest = split.blocks, split.rest
+        self.blocks, self.n_features = blocks, n_features
+        self.units = [block.dense.units for block in blocks]
+        units = int(sum(self.units))
+        whole = len(blocks) == 1 and blocks[0].rows is None
+        # where each flat column sits among the Dense layers' inputs
+        order = None if whole else np.argsort(self._rows())
+        variables = [
+            v for block in blocks for layer in block.layers() for v in layer.variables
+        ]
+        variables += [v for block in blocks for v in block.dense.variables]
         variables += [] if rest is None else list(rest.variables)
 
+        def block_first(block, x):
+            parts = []
+            for columns, chain in block.segments:
+                h = x if columns is None else ops.take(x, columns, axis=1)
+                for layer in chain:
+                    h = layer(h, training=False)
+                parts.append(h)
+            h = parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
+            for layer in block.post:
+                h = layer(h, training=False)
+            z = ops.matmul(h, block.dense.kernel)
+            if block.dense.bias is not None:
+                z = z + block.dense.bias
+            return h, z
+
         def first(x):
-            for layer in prefix:
-                x = layer(x, training=False)
-            z = ops.matmul(x, dense.kernel)
-            if dense.bias is not None:
-                z = z + dense.bias
-            return x, z
+            pairs = [block_first(block, x) for block in blocks]
+            if whole:
+                return pairs[0]
+            xs = ops.concatenate([h for h, _ in pairs], axis=-1)
+            zs = [z for _, z in pairs]
+            z = zs[0] if len(zs) == 1 else ops.concatenate(zs, axis=-1)
+            return ops.take(xs, order, axis=1), z
 
         def finish(z):
             z = ops.reshape(z, (-1, units))
-            if dense.activation is not None:
-                z = dense.activation(z)
-            return z if rest is None else rest(z, training=False)
+            if split.joined:  # one activation, the rest takes them side by side
+                z = blocks[0].dense.activation(z)
+                return z if rest is None else rest(z, training=False)
+            outs, start = [], 0
+            for block, width in zip(blocks, self.units):
+                part = z if len(blocks) == 1 else z[:, start : start + width]
+                if block.dense.activation is not None:
+                    part = block.dense.activation(part)
+                outs.append(part)
+                start += width
+            if rest is None:
+                return outs[0]
+            return rest(outs if len(outs) > 1 else outs[0], training=False)
 
         def rank_one(z0, delta, w):
             # (1, n, units) + (S, n, 1) * (S, 1, units)
@@ -218,18 +139,86 @@ class _Compiled:
         self.first = compile_function(first, variables, [((None, n_features), f32)])
         self.rank_one = compile_function(rank_one, variables, update)
         self.rank_k = compile_function(rank_k, variables, update)
-        self.dense = dense
         self.verified = False  # checked against the whole model on a probe
+        self.second = None if static_shapes() else split.second
+        if self.second is not None:
+            self._compile_block(split, blocks[0].dense.activation)
+
+    def _compile_block(self, split, activation):
+        """``block_one``/``block_k(z0, c, delta, w, k2)``: the update of one
+        block's pre-activations ``z0`` (n, its units), its activation, its
+        share ``@ k2`` of the second Dense layer's pre-activations, plus ``c``
+        (the other blocks' share and the bias, unpermuted), and the rest."""
+        from keras import ops
+
+        second, rest = split.second, split.second_rest
+        variables = [] if rest is None else list(rest.variables)
+        units = second.units
+
+        def finish(z, c, k2):
+            h = ops.matmul(activation(z), k2) + c[None]
+            h = ops.reshape(second.activation(h), (-1, units))
+            return h if rest is None else rest(h, training=False)
+
+        def block_one(z0, c, delta, w, k2):
+            return finish(z0[None] + delta * w, c, k2)
+
+        def block_k(z0, c, delta, w, k2):
+            return finish(z0[None] + ops.matmul(delta, w), c, k2)
+
+        f32 = np.float32
+        spec = [((None, None), f32), ((None, units), f32)]
+        spec += [((None, None, None), f32)] * 2 + [((None, units), f32)]
+        self.block_one = compile_function(block_one, variables, spec)
+        self.block_k = compile_function(block_k, variables, spec)
+
+    def _rows(self):
+        return np.concatenate([block.rows for block in self.blocks])
+
+    def covers(self):
+        """Whether every column of the flat table feeds exactly one row of
+        one Dense kernel."""
+        if len(self.blocks) == 1 and self.blocks[0].rows is None:
+            return True
+        return np.array_equal(np.sort(self._rows()), np.arange(self.n_features))
+
+    def kernel(self):
+        """The (columns, units) kernel of the updates, in float32."""
+        kernels = [
+            to_numpy(b.dense.kernel.value).astype(np.float32) for b in self.blocks
+        ]
+        if len(self.blocks) == 1 and self.blocks[0].rows is None:
+            return kernels[0]
+        out = np.zeros((self.n_features, sum(self.units)), dtype=np.float32)
+        start = 0
+        for block, kernel in zip(self.blocks, kernels):
+            out[block.rows, start : start + kernel.shape[1]] = kernel
+            start += kernel.shape[1]
+        return out
 
 
 # model -> _Compiled or False (does not qualify)
 _SPLITS = weakref.WeakKeyDictionary()
 
 
+def _split_of(model):
+    """The :class:`Split` of ``model``: a one-input view of a model with
+    several inputs (``_keras.flat_problem``) is read from that model."""
+    source = view_source(model)
+    if source is not None:
+        return split_inputs(*source)
+    parts = split_model(model)
+    if parts is None:
+        return None
+    prefix, dense, rest = parts
+    return Split([DenseBlock(dense, [(None, prefix)])], rest)
+
+
 def _compiled_split(model, n_features):
     if model not in _SPLITS:
-        parts = split_model(model)
-        _SPLITS[model] = False if parts is None else _Compiled(*parts, n_features)
+        split = _split_of(model)
+        compiled = False if split is None else _Compiled(split, n_features)
+        _SPLITS[model] = compiled if compiled and compiled.covers() else False
     return _SPLITS[model] or None
 
 
@@ -250,8 +239,9 @@ class FirstLayerUpdater:
         self.X_eval = X_eval  # for replacement values (a sampler's)
         self._slopes = None
         self.z0 = z0  # a backend tensor, where the model's outputs are computed
-        self.kernel = to_numpy(compiled.dense.kernel.value).astype(np.float32)
+        self.kernel = compiled.kernel()
         self.units = self.kernel.shape[1]
+        self.block_parts = None if compiled.second is None else self._blocks(z0)
         # with a compilation per input shape (JAX), every group is padded to
         # the widest: zero columns add nothing to the update
         self.pad_group = max_group if static_shapes() else 0
@@ -273,14 +263,59 @@ class FirstLayerUpdater:
             self._slopes = (x[1] - x[0]).astype(np.float32)
         return self._slopes
 
+    def _blocks(self, z0):
+        """Per block (several inputs, see ``_Compiled._compile_block``): its
+        kernel columns, unpermuted pre-activations, the other blocks' share
+        of the second Dense layer's pre-activations, and its rows of that
+        layer's kernel; ``col_block``: each column's block."""
+        compiled, z0 = self.compiled, to_numpy(z0)
+        h0 = to_numpy(compiled.blocks[0].dense.activation(z0))
+        k2 = to_numpy(compiled.second.kernel.value).astype(np.float32)
+        pre = h0 @ k2
+        if compiled.second.bias is not None:
+            pre = pre + to_numpy(compiled.second.bias.value)
+        parts, start = [], 0
+        self.col_block = np.empty(self.kernel.shape[0], dtype=int)
+        for i, (block, width) in enumerate(zip(compiled.blocks, compiled.units)):
+            cut = slice(start, start + width)
+            k2_i = np.ascontiguousarray(k2[cut])
+            rest = (pre - h0[:, cut] @ k2_i).astype(np.float32)
+            kernel = np.ascontiguousarray(self.kernel[:, cut])
+            parts.append((kernel, np.ascontiguousarray(z0[:, cut]), rest, k2_i))
+            self.col_block[block.rows] = i
+            start += width
+        return parts
+
     def raw(self, pieces, seg_groups, seg_perms, values=None):
         """Raw model outputs of the stacked permuted copies of ``pieces``
-        (with ``values``: copies whose group columns take those values)."""
+        (with ``values``: copies whose group columns take those values).
+        With blocks, the pieces whose group lies in one block are updated in
+        that block alone."""
+        if self.block_parts is None:
+            return self._raw(pieces, seg_groups, seg_perms, values)
+        keys = []
+        for s, _, _ in pieces:
+            blocks = set(self.col_block[seg_groups[s]].tolist())
+            keys.append(blocks.pop() if len(blocks) == 1 else None)
+        if len(set(keys)) == 1:
+            return self._raw(pieces, seg_groups, seg_perms, values, keys[0])
+        n, out = pieces[0][2] - pieces[0][1], None
+        for key in dict.fromkeys(keys):
+            idx = np.flatnonzero([k == key for k in keys])
+            part = [pieces[i] for i in idx]
+            raw = self._raw(part, seg_groups, seg_perms, values, key)
+            if out is None:
+                out = np.empty((len(pieces) * n,) + raw.shape[1:], dtype=raw.dtype)
+            out[(idx[:, None] * n + np.arange(n)).ravel()] = raw
+        return out
+
+    def _raw(self, pieces, seg_groups, seg_perms, values, block=None):
         n = pieces[0][2] - pieces[0][1]
         k = max(len(seg_groups[s]) for s, _, _ in pieces)
         k = max(k, self.pad_group)
+        kernel = self.kernel if block is None else self.block_parts[block][0]
         delta = np.zeros((len(pieces), n, k), dtype=np.float32)
-        w = np.zeros((len(pieces), k, self.units), dtype=np.float32)
+        w = np.zeros((len(pieces), k, kernel.shape[1]), dtype=np.float32)
         for i, (s, start, stop) in enumerate(pieces):
             group = seg_groups[s]
             if values is not None:
@@ -292,8 +327,12 @@ class FirstLayerUpdater:
                 for c, col in enumerate(group):
                     column = self.columns[col]
                     np.subtract(column[perm], column[start:stop], out=delta[i, :, c])
-            w[i, : len(group)] = self.kernel[group]
+            w[i, : len(group)] = kernel[group]
         start, stop = pieces[0][1], pieces[0][2]
+        if block is not None:
+            _, z0, rest, k2 = self.block_parts[block]
+            fn = self.compiled.block_one if k == 1 else self.compiled.block_k
+            return to_numpy(fn(z0[start:stop], rest[start:stop], delta, w, k2))
         z0 = self.z0 if stop - start == self.z0.shape[0] else self.z0[start:stop]
         fn = self.compiled.rank_one if k == 1 else self.compiled.rank_k
         return to_numpy(fn(z0, delta, w))

@@ -145,7 +145,13 @@ def permutation_importance(
             f"max_samples={max_samples} rows: take a larger fraction of the "
             f"{X.shape[0]} samples."
         )
-    layout = FeatureLayout(X, feature_axis, feature_groups, correlation_threshold)
+    layout = FeatureLayout(
+        X,
+        feature_axis,
+        feature_groups,
+        correlation_threshold,
+        feature_names=None if inputs is None else inputs.feature_names,
+    )
     results, baseline, scorers, multimetric = compute_importances(
         estimator,
         X,

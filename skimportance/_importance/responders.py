@@ -97,6 +97,9 @@ def make_responder(estimator, batch_size=None, fast=True):
     final = final_estimator(inner)
     if is_keras_estimator(final):  # else: predict raises, as in scikit-learn
         check_is_fitted(final)
+    view = getattr(inner, "fitted_view", None)  # several inputs, trained here
+    if fast and callable(view) and view() is not None:
+        inner = view()
     if fast and fast_path_applies(inner):
         responder = KerasResponder(inner, batch_size=batch_size)
         responder.estimator = estimator

@@ -39,6 +39,7 @@ from .layers import (
     output_activation,  # noqa: F401 - in __all__ since before the split
 )
 from .several_inputs import is_several_inputs, n_rows, prepare_inputs, row_nbytes
+from .training import quiet_predict
 
 __all__ = [
     "FittedKerasModel",
@@ -68,7 +69,8 @@ class KerasModelResponses:
     def _raw(self, X):
         X = self._prepare(X)
         batch_size = default_batch_size(row_nbytes(X)) if n_rows(X) else None
-        return np.asarray(self.model_.predict(X, batch_size=batch_size, verbose=0))
+        with quiet_predict():  # each new network's predict is traced anew
+            return np.asarray(self.model_.predict(X, batch_size=batch_size, verbose=0))
 
     def _decode(self, raw, method):
         """Responses of ``method`` from the model's raw outputs."""

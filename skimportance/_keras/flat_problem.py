@@ -9,22 +9,46 @@ split works on it unchanged:
   one-input view of a copy of the network (``keras.models.clone_model``, the
   same weights copied in; the user's model is not touched) whose graph
   slices the table into the inputs, so the compiled, batched Keras path
-  serves it as any one-input model;
+  serves it as any one-input model (and the first-layer updates, which read
+  the copy's graph through :func:`view_source`);
 * anything else (a trainable network for ``cv``, a model whose inputs
   differ in dtype or that Keras cannot copy): :class:`SeveralInputsEstimator`,
   which splits the table into the dict or list before each call (the plain
   path: the estimator's own ``predict``).
 """
 
+import weakref
+
+import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from .fitted_model import FittedKerasModel, as_fitted_estimator, check_trainable
+from .fitted_model import (
+    FittedKerasModel,
+    KerasModelResponses,
+    as_fitted_estimator,
+    check_trainable,
+)
 from .layers import is_keras_model
+from .preprocessing import finalize_states
 from .several_inputs import InputLayout, is_several_inputs
 
-__all__ = ["FlatInputsModel", "SeveralInputsEstimator", "flat_problem"]
+__all__ = ["FlatInputsModel", "SeveralInputsEstimator", "flat_problem", "view_source"]
+
+# one-input view -> (the copy it calls, per input of the copy its columns)
+_SOURCES = weakref.WeakKeyDictionary()
+
+
+def view_source(model):
+    """``(copy, columns)`` for a one-input view made by :func:`_flat_view`:
+    the model with several inputs that it calls, and per input of
+    ``copy.inputs`` its columns of the flat table; None for any other model
+    (the first-layer updates read the copy's graph)."""
+    try:
+        return _SOURCES.get(model)
+    except TypeError:  # not weakly referable
+        return None
 
 
 def _flat_view(model, layout):
@@ -44,20 +68,28 @@ def _flat_view(model, layout):
     try:
         copy = keras.models.clone_model(model)
         copy.set_weights(model.get_weights())
+        finalize_states(copy)  # an adapted Normalization uses its copied state
         flat = keras.Input((layout.n_features,), dtype=dtypes.pop())
         starts = layout.offsets
         parts = [flat[:, starts[i] : starts[i + 1]] for i in range(len(layout.keys))]
+        ranges = [np.arange(starts[i], starts[i + 1]) for i in range(len(parts))]
         if isinstance(structure, dict):
             if layout.kind == "dict":
                 fed = dict(zip(layout.keys, parts))
+                columns = dict(zip(layout.keys, ranges))
             else:  # a list, in the order of model.inputs
                 order = [id(t) for t in inputs]
                 fed = {k: parts[order.index(id(t))] for k, t in structure.items()}
+                columns = {k: ranges[order.index(id(t))] for k, t in structure.items()}
             if set(map(str, fed)) != set(map(str, structure)):
                 return None
+            by_tensor = {id(t): k for k, t in copy.input.items()}
+            columns = [columns[by_tensor[id(t)]] for t in copy.inputs]
         else:
-            fed = parts
-        return keras.Model(flat, copy(fed))
+            fed, columns = parts, ranges
+        view = keras.Model(flat, copy(fed))
+        _SOURCES[view] = (copy, columns)
+        return view
     except Exception:  # noqa: BLE001 - any model Keras cannot view so
         return None
 
@@ -132,6 +164,30 @@ class SeveralInputsEstimator(BaseEstimator):
 
     def _fitted(self):
         return getattr(self, "estimator_", self.estimator)
+
+    def fitted_view(self):
+        """The network ``fit`` trained, as a :class:`FlatInputsModel` of the
+        flat table (a one-input view of a copy), so that the fast paths serve
+        each split as they serve a trained model; None before ``fit``, for
+        another estimator than :func:`make_trainable`'s, or a model Keras
+        cannot view so. Its responses are the estimator's own (the same
+        decoding of the same network)."""
+        fitted = getattr(self, "estimator_", None)
+        model = getattr(fitted, "model_", None)
+        if not isinstance(fitted, KerasModelResponses) or not is_keras_model(model):
+            return None
+        cached = getattr(self, "_view", None)
+        if cached is None or cached[0] is not model:
+            task = fitted._task()
+            inner = FittedKerasModel(
+                model,
+                classes=getattr(fitted, "classes_", None)
+                if task == "classifier"
+                else None,
+                task="classification" if task == "classifier" else "regression",
+            )
+            cached = self._view = (model, _flat_model(inner, self.layout))
+        return cached[1]
 
     @available_if(_inner_has("predict"))
     def predict(self, X):

@@ -18,11 +18,15 @@ copy's adaptable layers their state back:
   ``get_config``), and a lookup given a vocabulary cannot re-adapt: a
   ``StringLookup``/``IntegerLookup`` copy keeps the original's vocabulary
   (which categories exist, possibly learnt from all rows; no statistic).
+
+A ``Normalization`` given its state by ``set_weights`` keeps normalising with
+its old mean and variance until ``finalize_state`` (which Keras calls after
+loading weights): :func:`finalize_states` does that for a copy.
 """
 
 import numpy as np
 
-__all__ = ["adaptable_layers", "readapt"]
+__all__ = ["adaptable_layers", "finalize_states", "readapt"]
 
 
 def _learns_state(layer):
@@ -46,6 +50,26 @@ def adaptable_layers(model):
     return [i for i, layer in enumerate(model.layers) if _learns_state(layer)]
 
 
+def _all_layers(model):
+    for layer in getattr(model, "layers", []):
+        yield layer
+        yield from _all_layers(layer)
+
+
+def finalize_states(model):
+    """Each adapted ``Normalization`` of ``model`` (a layer, or a model and
+    the models nested in it) takes
+    its mean and variance from its variables, as Keras does after loading
+    weights: ``set_weights`` alone leaves it normalising with the mean and
+    variance it had before (0 and 1 on a ``clone_model``)."""
+    import keras
+
+    for layer in [model, *_all_layers(model)]:
+        if isinstance(layer, keras.layers.Normalization) and layer.built:
+            layer.finalize_state()
+    return model
+
+
 def _keep_state(copy_layer, original_layer):
     """The original's state on the copy's layer."""
     if hasattr(original_layer, "get_vocabulary") and hasattr(
@@ -55,6 +79,7 @@ def _keep_state(copy_layer, original_layer):
         copy_layer.set_vocabulary(vocabulary)
         return
     copy_layer.set_weights(original_layer.get_weights())
+    finalize_states(copy_layer)
 
 
 def _layer_input(copy, position, X):
@@ -65,10 +90,27 @@ def _layer_input(copy, position, X):
     before = copy.layers[:position]
     if any(layer.trainable_weights for layer in before):
         return None
+    if isinstance(X, (dict, list, tuple)):  # several inputs: the one it takes
+        return _input_part(copy, copy.layers[position].input, X)
     if all(isinstance(layer, keras.layers.InputLayer) for layer in before):
         return X
     sub = keras.Model(copy.inputs, copy.layers[position].input)
     return np.asarray(sub.predict(X, verbose=0))
+
+
+def _input_part(copy, tensor, X):
+    """The part of X (a dict or list of inputs) that feeds the model input
+    ``tensor``, or None when ``tensor`` is not one of the copy's inputs."""
+    positions = [i for i, t in enumerate(copy.inputs) if t is tensor]
+    if not positions:
+        return None
+    structure = copy.input
+    if isinstance(X, dict):
+        if not isinstance(structure, dict):
+            return None
+        keys = [k for k, t in structure.items() if t is tensor]
+        return X.get(keys[0]) if keys else None
+    return X[positions[0]] if len(X) == len(copy.inputs) else None
 
 
 def readapt(copy, original, X):
@@ -80,8 +122,9 @@ def readapt(copy, original, X):
     copy : keras.Model
         A ``clone_model`` of ``original``, not trained yet.
     original : keras.Model
-    X : ndarray of shape (n_samples, ...)
-        The copy's training rows, as the network takes them.
+    X : ndarray of shape (n_samples, ...), or dict or list of arrays
+        The copy's training rows, as the network takes them (several
+        inputs: a layer on one input is re-adapted on that input's rows).
 
     Returns
     -------

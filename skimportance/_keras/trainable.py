@@ -57,7 +57,9 @@ class TrainsFreshNetwork:
             return self.model_
         if is_keras_model(self.model):
             network = fresh_network(self.model, X)
-            if network is not self.model and isinstance(X, np.ndarray):
+            if network is not self.model and (
+                isinstance(X, np.ndarray) or is_several_inputs(X)
+            ):
                 readapt(network, self.model, X)  # preprocessing state per split
             return network
         if callable(self.model):

@@ -8,16 +8,24 @@
   global random states are restored afterwards.
 * :func:`limit_tensorflow_threads`: TensorFlow's thread pools sized to
   ``OMP_NUM_THREADS`` in joblib and Dask workers.
+* :func:`quiet_predict`: TensorFlow's retracing warnings dropped while this
+  package calls ``model.predict`` (for the calling thread only).
 """
 
 import contextlib
+import logging
 import os
 import sys
 import threading
 
 import numpy as np
 
-__all__ = ["limit_tensorflow_threads", "quiet_training", "training_seed"]
+__all__ = [
+    "limit_tensorflow_threads",
+    "quiet_predict",
+    "quiet_training",
+    "training_seed",
+]
 
 
 def limit_tensorflow_threads():
@@ -161,3 +169,42 @@ def quiet_training(verbose):
         yield
     finally:
         _unmute()
+
+
+class _PredictRetracing(logging.Filter):
+    """Drops TensorFlow's retracing warning in the threads inside
+    :func:`quiet_predict`; passes everything else."""
+
+    def filter(self, record):
+        if threading.get_ident() not in _predicting:
+            return True
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+_predicting = {}  # thread id -> depth of quiet_predict blocks it is in
+_PREDICT_RETRACING = _PredictRetracing()
+
+
+@contextlib.contextmanager
+def quiet_predict():
+    """Without TensorFlow's retracing warnings, for the calling thread only.
+
+    Each network trained here (one per CV split, one per grid candidate) or
+    copied here gets its own ``predict`` function, traced on first use and
+    for a new batch shape: expected here, and TensorFlow's warning that it
+    "triggered tf.function retracing" would read as the user's mistake. The
+    user's own calls, in other threads or outside the block, still warn.
+    """
+    logger = logging.getLogger("tensorflow")
+    tid = threading.get_ident()
+    with _lock:
+        if _PREDICT_RETRACING not in logger.filters:
+            logger.addFilter(_PREDICT_RETRACING)
+        _predicting[tid] = _predicting.get(tid, 0) + 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _predicting[tid] -= 1
+            if not _predicting[tid]:
+                del _predicting[tid]

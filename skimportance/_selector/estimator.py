@@ -375,7 +375,7 @@ class KerasImportanceSelector(
         estimator, X, feature_groups, inputs = flat_problem(
             self.estimator, X, y, self.feature_groups
         )
-        X, y, layout = validate_fit_input(self, X, y, feature_groups)
+        X, y, layout = validate_fit_input(self, X, y, feature_groups, inputs)
         set_input_layout(self, inputs)
         est_params, score_params, split_params = route_fit_params(
             self, fit_params, groups

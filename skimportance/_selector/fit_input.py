@@ -20,11 +20,13 @@ from .support import is_missing
 __all__ = ["check_X_y", "check_prefit", "target_kind", "validate_fit_input"]
 
 
-def validate_fit_input(selector, X, y, feature_groups):
+def validate_fit_input(selector, X, y, feature_groups, inputs=None):
     """Checked (X, y) and the feature layout; sets the selector's input
     attributes (``n_features_in_``, ``feature_names_in_``, ``x_ndim_``,
     ``feature_axis_``, ``feature_groups_``, ``group_names_``).
-    ``feature_groups``: the selector's, as resolved for several inputs."""
+    ``feature_groups``: the selector's, as resolved for several inputs;
+    ``inputs``: their ``InputLayout`` (None: one table), which names the
+    columns."""
     X, y = check_X_y(selector, X, y)
     check_method_input(selector.method, X)
     layout = FeatureLayout(
@@ -32,6 +34,7 @@ def validate_fit_input(selector, X, y, feature_groups):
         selector.feature_axis,
         feature_groups,
         selector.correlation_threshold,
+        feature_names=None if inputs is None else inputs.feature_names,
     )
     selector.x_ndim_ = 2 if hasattr(X, "iloc") else X.ndim
     selector.feature_axis_ = layout.axes

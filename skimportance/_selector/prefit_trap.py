@@ -20,7 +20,16 @@ __all__ = ["PrefitInPipelineWarning", "WarnsPrefitFitTransform"]
 
 
 class PrefitInPipelineWarning(UserWarning):
-    """A prefit selector measured the rows it hands on for training."""
+    """A prefit selector measured the rows it hands on for training.
+
+    Raised by ``KerasImportanceSelector(..., cv="prefit").fit_transform``,
+    the call a Pipeline makes on its training rows. Public as
+    ``skimportance.PrefitInPipelineWarning``, to filter it where the rows are
+    held out on purpose.
+    """
+
+
+PrefitInPipelineWarning.__module__ = "skimportance"  # its public name
 
 
 class WarnsPrefitFitTransform:

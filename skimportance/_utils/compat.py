@@ -25,9 +25,9 @@ Private attributes read on objects (not importable names) are listed too:
   them).
 * ``keras.wrappers``' ``_reverse_process_target`` (``_adapters``): decodes the
   network's outputs to labels exactly as the wrapper's ``predict`` does.
-* ``keras.Sequential._functional`` (``_first_layer``): the Sequential's graph,
-  to call the layers after the first Dense; public ``model.layers`` loses
-  the graph of a non-linear model.
+* ``keras.Sequential._functional`` (``_fast_paths.first_layer_graph``): the
+  Sequential's graph, to call the layers after the first Dense; public
+  ``model.layers`` loses the graph of a non-linear model.
 """
 
 import importlib

@@ -90,6 +90,25 @@ def test_each_input_as_a_group(two_inputs):
         permutation_importance(model, num, y, feature_groups="inputs")
 
 
+def test_groups_are_named_after_the_columns_of_the_inputs(two_inputs):
+    """Unnamed groups and the default groups of the selector take the inputs'
+    column names (not x0, x1...); a group may name columns by them."""
+    model, num, other, y = two_inputs
+    X = {"num": num, "other": other}
+    kw = dict(n_repeats=2, random_state=0)
+    result = permutation_importance(model, X, y, feature_groups=[[0, 3]], **kw)
+    assert result.group_names == ["age+score", "income", "noise1", "noise2"]
+    named = permutation_importance(
+        model, X, y, feature_groups={"g": ["age", "score"]}, **kw
+    )
+    np.testing.assert_array_equal(named.importances[0], result.importances[0])
+    with pytest.raises(ValueError, match="does not have"):
+        permutation_importance(model, X, y, feature_groups={"g": ["agee"]}, **kw)
+    selector = KerasImportanceSelector(model, cv="prefit", **kw).fit(X, y)
+    assert selector.group_names_ == list(selector.feature_names_in_)
+    assert selector.group_names_[:2] == ["age", "income"]
+
+
 def test_selector_prefit_keeps_the_used_columns_in_the_same_structure(two_inputs):
     model, num, other, y = two_inputs
     X = {"num": num, "other": other}
@@ -146,3 +165,77 @@ def test_a_trained_model_is_measured_through_a_one_input_copy(two_inputs):
         np.testing.assert_array_equal(a, b)
     trainable, *_ = flat_problem(make_trainable(model), X, y)
     assert isinstance(trainable, SeveralInputsEstimator)
+
+
+def _normalized_two_inputs(num):
+    """A Normalization adapted on a DataFrame of large offsets on input
+    "num", concatenated with input "other", one Dense layer."""
+    norm = keras.layers.Normalization()
+    norm.adapt(num.to_numpy())
+    a = keras.Input((3,), name="num")
+    b = keras.Input((2,), name="other")
+    hidden = keras.layers.Dense(8, activation="relu")(
+        keras.layers.Concatenate()([norm(a), b])
+    )
+    model = keras.Model(
+        {"num": a, "other": b}, keras.layers.Dense(1, activation="sigmoid")(hidden)
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.03), loss="binary_crossentropy")
+    return model
+
+
+@pytest.fixture(scope="module")
+def normalized(two_inputs):
+    _, num, other, y = two_inputs
+    num = num * 10.0 + 50.0  # what a Normalization is there for
+    keras.utils.set_random_seed(0)
+    model = _normalized_two_inputs(num)
+    target = (y == "yes").astype("float32")
+    model.fit({"num": num, "other": other}, target, epochs=10, verbose=0)
+    return model, num, other, y
+
+
+def test_an_adapted_normalization_is_measured_with_its_state(normalized):
+    """The one-input view copies the Normalization's mean and variance and
+    uses them (set_weights alone left it at 0 and 1: a wrong baseline)."""
+    from sklearn.metrics import log_loss
+
+    from skimportance._keras.flat_problem import flat_problem
+
+    model, num, other, y = normalized
+    X = {"num": num, "other": other}
+    own = model.predict({k: v.to_numpy() for k, v in X.items()}, verbose=0)[:, 0]
+    estimator, flat, *_ = flat_problem(model, X, y)
+    np.testing.assert_allclose(
+        estimator.predict_proba(flat)[:, 1], own, rtol=1e-5, atol=1e-6
+    )
+    result = permutation_importance(model, X, y, scoring="neg_log_loss", n_repeats=2)
+    assert log_loss(y == "yes", own) < 0.5
+    assert result.importances_mean[:2].min() > 10 * abs(result.importances_mean[2])
+
+
+def test_cv_copies_readapt_each_input_and_take_the_fast_path(normalized, caplog):
+    """With cv, each copy's Normalization is re-adapted on its training rows
+    of its own input; each split is measured through the first-layer
+    updates, with the numbers of the plain path, and nothing is logged."""
+    from skimportance.estimator_checks import recorded_fast_paths
+
+    model, num, other, y = normalized
+    X = {"num": num, "other": other}
+    kw = dict(cv=3, n_repeats=2, random_state=0, scoring="neg_log_loss")
+    trainable = make_trainable(model, epochs=5)
+    with recorded_fast_paths() as used:
+        auto = KerasImportanceSelector(trainable, **kw).fit(X, y)
+    assert used.count("first-layer updates") >= 3
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+    norm = [
+        layer
+        for layer in auto.estimator_.estimator_.model_.layers
+        if isinstance(layer, keras.layers.Normalization)
+    ][0]
+    np.testing.assert_allclose(np.ravel(norm.mean), num.mean().to_numpy(), rtol=1e-3)
+    plain = KerasImportanceSelector(trainable, inference="predict", **kw).fit(X, y)
+    np.testing.assert_allclose(
+        auto.importances_, plain.importances_, rtol=1e-4, atol=1e-5
+    )
+    assert set(auto.get_feature_names_out()) >= {"age", "income", "score"}

@@ -85,3 +85,62 @@ def test_tensorflow_threads_are_left_alone_once_running(monkeypatch):
     assert limit_tensorflow_threads() is False
     monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
     assert limit_tensorflow_threads() is False
+
+
+def test_quiet_predict_drops_retracing_warnings_in_its_thread_only():
+    """TensorFlow's retracing warning is dropped inside quiet_predict (the
+    predict calls of networks trained or copied here), in that thread only;
+    other messages, other threads and calls outside still get through."""
+    import logging
+    import threading
+
+    from skimportance._keras.training import quiet_predict
+
+    class Records(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    logger = logging.getLogger("tensorflow")
+    handler = Records()
+    logger.addHandler(handler)
+    retracing = (
+        "5 out of the last 5 calls to <function one_step_on_data_distributed "
+        "at 0x1> triggered tf.function retracing."
+    )
+    try:
+        with quiet_predict():
+            logger.warning(retracing)
+            logger.warning("another warning")
+            other = threading.Thread(target=logger.warning, args=(retracing,))
+            other.start()
+            other.join()
+        logger.warning(retracing)
+    finally:
+        logger.removeHandler(handler)
+    assert handler.messages == ["another warning", retracing, retracing]
+
+
+def test_predicting_fresh_networks_logs_no_retracing(clf_data, caplog):
+    """Many freshly trained copies predicting rows of several sizes (what a
+    grid search's scoring does) log no retracing warning."""
+    import logging
+
+    import keras
+
+    from skimportance.wrappers import make_trainable
+
+    X, y = clf_data
+    network = keras.Sequential(
+        [keras.Input((X.shape[1],)), keras.layers.Dense(1, activation="sigmoid")]
+    )
+    network.compile(optimizer="adam", loss="binary_crossentropy")
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        for seed in range(4):
+            fitted = make_trainable(network).fit(X[seed:], y[seed:])
+            for rows in (7, 13, 29, 57):
+                fitted.predict_proba(X[:rows])
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]

@@ -42,3 +42,26 @@ def test_prefit_on_held_out_rows_and_cv_in_a_pipeline_are_quiet():
             KerasImportanceSelector(LogisticRegression(), cv=3, n_repeats=2),
             LogisticRegression(),
         ).fit(X, y)
+
+
+def test_the_warning_is_public_and_can_be_filtered_by_its_public_name():
+    import pickle
+
+    import skimportance
+
+    assert "PrefitInPipelineWarning" in skimportance.__all__
+    assert skimportance.PrefitInPipelineWarning is PrefitInPipelineWarning
+    assert issubclass(PrefitInPipelineWarning, UserWarning)
+    assert pickle.loads(pickle.dumps(PrefitInPipelineWarning)) is (
+        PrefitInPipelineWarning
+    )
+    X, y = _data()
+    selector = KerasImportanceSelector(
+        LogisticRegression().fit(X, y), cv="prefit", n_repeats=2, random_state=0
+    )
+    with pytest.warns(skimportance.PrefitInPipelineWarning, match="cv=5"):
+        selector.fit_transform(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=skimportance.PrefitInPipelineWarning)
+        selector.fit_transform(X, y)
