@@ -70,7 +70,7 @@ from ._keras.layers import (
     output_activation,
 )
 from ._keras.scikeras_repair import RepairedWrapper, check_target, rebase
-from ._keras.trainable import TrainsFreshNetwork, trainable_kind
+from ._keras.trainable import TrainsFreshNetwork, default_epochs, trainable_kind
 
 __all__ = [
     "FittedKerasModel",
@@ -386,7 +386,10 @@ def make_trainable(model, *, task="auto", **fit_kwargs):
         arguments (``input_shape``) is not called before fit: give the task.
     **fit_kwargs : dict
         Passed to ``keras.Model.fit``: ``epochs``, ``batch_size``,
-        ``callbacks``... (``verbose=0`` unless given).
+        ``callbacks``... (``verbose=0`` unless given). Without ``epochs``, a
+        trained ``model``'s copies train for the epochs of its last ``fit``
+        (read from ``model.history``); when there is none to read, a warning
+        says that each copy would train for Keras' default of one epoch.
 
     Returns
     -------
@@ -417,4 +420,4 @@ def make_trainable(model, *, task="auto", **fit_kwargs):
     """
     kind = trainable_kind(model, task)
     cls = KerasModelClassifier if kind == "classifier" else KerasModelRegressor
-    return cls(model=model, fit_kwargs=dict(fit_kwargs))
+    return cls(model=model, fit_kwargs=default_epochs(model, fit_kwargs))

@@ -2,6 +2,8 @@
 (``make_trainable``, also on the ``models`` of each style), and the scikeras and
 ``keras.wrappers`` classes repaired for scikit-learn >= 1.6."""
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -42,8 +44,20 @@ def test_make_trainable_picks_the_task_and_never_trains_the_model(clf_data):
     assert clf.predict_proba(X).shape == (80, 2)
     for old, new in zip(before, model.get_weights()):
         np.testing.assert_array_equal(old, new)  # a copy was trained
-    reg = make_trainable(dense_model(X.shape[1], 1, None, "mse", hidden=4))
+    reg = make_trainable(dense_model(X.shape[1], 1, None, "mse", hidden=4), epochs=1)
     assert isinstance(reg, KerasModelRegressor) and is_regressor(reg)
+
+
+def test_make_trainable_trains_copies_as_long_as_the_model_was_trained(clf_data):
+    X, y = clf_data[0][:40], clf_data[1][:40]
+    model = dense_model(X.shape[1], 1, "sigmoid", "binary_crossentropy", hidden=4)
+    with pytest.warns(UserWarning, match="1 epoch"):  # nothing to read yet
+        assert "epochs" not in make_trainable(model).fit_kwargs
+    model.fit(X, y, epochs=3, verbose=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert make_trainable(model).fit_kwargs == {"epochs": 3}  # its last fit
+        assert make_trainable(model, epochs=7).fit_kwargs == {"epochs": 7}
 
 
 def test_make_trainable_needs_a_compiled_model():

@@ -14,6 +14,8 @@ unless ``fit_kwargs`` asks for more: nothing is printed that was not asked
 for.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.utils.validation import check_consistent_length, validate_data
 
@@ -156,3 +158,32 @@ def trainable_kind(model, task):
     probe = model()
     check_compiled(probe, "the model that the build function returned")
     return FittedKerasModel(probe)._task()
+
+
+def default_epochs(model, fit_kwargs):
+    """``fit_kwargs`` with the epochs each fresh copy trains for.
+
+    Keras' ``fit`` trains one epoch unless told otherwise, and a copy trained
+    for one epoch is measured correctly but is a weak network (its
+    importances far smaller than the trained model's). Without ``epochs``,
+    the epochs of ``model``'s last ``fit`` (``model.history.params``, set by
+    Keras' History callback) are taken; when there is none to read (a model
+    never trained here, a loaded one, a build function), a warning says so.
+    """
+    fit_kwargs = dict(fit_kwargs)
+    if "epochs" in fit_kwargs:
+        return fit_kwargs
+    history = getattr(model, "history", None) if is_keras_model(model) else None
+    epochs = getattr(history, "params", None) or {}
+    if isinstance(epochs.get("epochs"), int) and epochs["epochs"] > 0:
+        fit_kwargs["epochs"] = epochs["epochs"]
+    else:
+        warnings.warn(
+            "make_trainable: no `epochs` given and none to read from the model's "
+            "last fit, so each fresh copy trains for Keras' default of 1 epoch, "
+            "usually far too few: pass epochs=... (and batch_size=...) as you "
+            "trained the model.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return fit_kwargs
