@@ -255,8 +255,7 @@ def run(models, n_datasets, keras_datasets, quick=False):
 # --- candidate CV tests (--cv-tests) -----------------------------------------
 # 10 independent N(0, 1) inputs, 5 with effects (logistic for classifiers,
 # linear + N(0, 1) noise for MLPRegressor), 5 exact nulls; every candidate
-# test on the same fits. The fold means and row-level variances are read
-# where the selector's test receives them (a diagnostic hook, not public API).
+# test on the same fits, from the selector's ``split_results_``.
 
 CV_EFFECTS = np.array([1.0, 0.7, 0.5, 0.35, 0.25])
 CV_NULLS = list(range(5, 10))
@@ -289,29 +288,20 @@ def cv_data(seed, n, task):
 
 
 def fold_statistics(selector, X, y):
-    """Fit ``selector`` on X, y; return each fold's (mean, variance, rows) as
-    the row-level test received them."""
-    import skimportance._selector.support as support
-
-    seen, test = [], support.row_level_test
-
-    def hook(drops, weights, index, alpha=0.05, **kw):
-        for D, w in zip(drops, weights):
-            D = np.asarray(D, float)
-            n = D.shape[1]
-            share = np.full(n, 1 / n) if w is None else w / np.sum(w)
-            m = D @ share
-            v = np.sum((D - m[:, None]) ** 2 * share**2, axis=1) * n / (n - 1)
-            seen.append((m, v, n))
-        return test(drops, weights, index, alpha=alpha, **kw)
-
-    support.row_level_test = hook
-    try:
-        selector.fit(X, y)
-    finally:
-        support.row_level_test = test
-    m, v, n = zip(*seen)
-    return np.array(m), np.array(v), np.array(n)
+    """Fit ``selector`` on X, y; return each fold's (mean, variance, rows)
+    from its public ``split_results_``, after checking that the benchmark's
+    ``fold`` candidate reproduces the selector's default p-values."""
+    selector.fit(X, y)
+    split = selector.split_results_
+    m, v, rows = split["importances"], split["variances"], split["n_rows"]
+    if selector.cv_test == "fold":
+        ours = cv_candidate_pvalues(m, v, rows)["fold"]
+        if not np.allclose(ours, selector.group_pvalues_, rtol=1e-9, atol=1e-12):
+            raise RuntimeError(
+                f"the benchmark's fold test differs from the selector's: {ours} "
+                f"vs {selector.group_pvalues_}"
+            )
+    return m, v, rows
 
 
 def measure_cv_cell(model, n, cv, n_sets):
@@ -380,6 +370,8 @@ CV_DATASETS = {
     ("HistGradientBoosting", 2000, 3): 60,
     ("MLPRegressor(16)", 2000, 3): 100,
     ("LogisticRegression", 2000, 3): 120,
+    ("MLPClassifier(16)", 2000, 5): 60,
+    ("HistGradientBoosting", 2000, 5): 40,
 }
 WEAK_DATASETS = 250
 
