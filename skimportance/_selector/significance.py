@@ -11,7 +11,11 @@ Two tests of H0: importance <= 0 against > 0, one-sided:
   squared influence of each row (Williamson, Gilbert, Simon & Carone, JASA
   2023; per-sample tests of permutation importance: Chamma, Engemann &
   Thirion, NeurIPS 2023). It is valid in ``cv="prefit"`` mode too, where the
-  rows, not the repeats, carry the sampling uncertainty.
+  rows, not the repeats, carry the sampling uncertainty. In CV mode the
+  selector's default (``cv_test="fold"``) allows for the correlation between
+  the folds (:mod:`.folds`). The t reference has the degrees of freedom of
+  the weighted variance (the rows when they weigh the same; the clusters
+  with ``groups``).
 * **split-level** (``test_ == "split"``), for other scorers (``roc_auc``,
   custom callables) with several splits: Nadeau and Bengio's corrected
   resampled t-test over the per-split mean importances. With one split there
