@@ -65,6 +65,8 @@ def fold_test(means, split_var, z_max=2.0, rho_prior=RHO_PRIOR, prior_df=PRIOR_D
     rho : float
     """
     n_splits, n_groups = means.shape
+    if n_groups == 0:
+        return np.zeros(0), np.zeros(0), max(float(prior_df), 1.0), rho_prior
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(split_var > 0, 1.0 / np.sqrt(split_var), 0.0)
     z_folds = means * precision

@@ -88,6 +88,9 @@ def test_fold_test_allows_for_the_folds_correlation():
     centre, se, _, rho = fold_test(np.full((3, 6), 0.1), v)
     assert rho == pytest.approx(0.72)
     np.testing.assert_allclose(centre / se, 0.3 / np.sqrt(3 * (1 + 2 * 0.72)))
+    # nothing to test (every input without spread): the prior, no arrays
+    centre, se, df, rho = fold_test(np.zeros((3, 0)), np.zeros((3, 0)))
+    assert centre.shape == se.shape == (0,) and (df, rho) == (8, 0.3)
     # the interval is of the importance itself (the plain mean)
     rng = np.random.RandomState(0)
     D = [rng.normal(0.15, 1.0, size=(6, 40)) for _ in range(3)]
