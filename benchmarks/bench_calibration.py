@@ -25,6 +25,13 @@ before for ``cv="prefit"``. Seconds per fit measure the training cost.
 
     python benchmarks/bench_calibration.py          # full run (40 min, 2 busy cores)
     python benchmarks/bench_calibration.py --quick  # smoke configuration
+    python benchmarks/bench_calibration.py --cv-tests       # CV candidates (10 min)
+    python benchmarks/bench_calibration.py --edge-cells --cv-datasets 400  # (2 min)
+    python benchmarks/bench_calibration.py --keras-cv 120   # Keras MLP (22 min)
+
+The CV candidates are computed from the selector's public ``split_results_``
+(each split's importance and its row-level variance); the ``fold`` candidate
+is checked against the selector's default p-values on every fit.
 """
 
 import numpy as np
@@ -293,7 +300,7 @@ def keras_trainable():
 
 def run_keras_cv(n_sets, n_rows, quick=False):
     """The default test's false-positive rate with a Keras MLP, cv=3 (and the
-    other candidates on the same fits): ``--keras-cv N``, not in README's
+    other candidates on the same fits): ``--keras-cv N``, not in the main
     candidate table (about 10 s a dataset at 2,000 rows on 2 busy cores)."""
     n_sets, n_rows = (2, 300) if quick else (n_sets, n_rows)
     print(f"\nKeras MLP(16), {n_rows} rows, cv=3, per input; 5 null inputs.\n")
@@ -388,7 +395,7 @@ def weak_power_cell(n_sets):
     return rows
 
 
-# datasets per cell of README's table (sized to 2 shared cores)
+# datasets per cell of the statistics page's table (sized to 2 shared cores)
 CV_DATASETS = {
     ("MLPClassifier(16)", 300, 3): 150,
     ("HistGradientBoosting", 300, 3): 100,
@@ -405,7 +412,7 @@ WEAK_DATASETS = 250
 
 
 def run_cv_tests(n_sets=None, n_weak=WEAK_DATASETS, quick=False):
-    """README's candidate table; ``n_sets`` (an int) replaces every count."""
+    """The statistics page's candidate table; ``n_sets`` (an int): every count."""
     cells = list(CV_DATASETS)
     n_sets = CV_DATASETS if n_sets is None else dict.fromkeys(cells, n_sets)
     if quick:
