@@ -339,51 +339,78 @@ def cv_candidate_pvalues(fold_means, fold_vars, n_rows, z_max=2.0):
     """One-sided p-values of the candidate CV tests on the same fit.
 
     ``fold_means``, ``fold_vars``: (K, n_groups), each fold's mean row drop
-    and the row-level variance of that mean; ``n_rows``: (K,). Candidates:
+    and the row-level variance of that mean (the selector's
+    ``split_results_``); ``n_rows``: (K,). Candidates:
 
     * ``row``: the selector's ``cv_test="row"`` (rows' influence only);
     * ``fold``: the selector's ``cv_test="fold"``: the folds' z-scores
-      summed over ``sqrt(K (1 + (K-1) rho))``, rho from their spread pooled
-      over the inputs, t reference with the pooled degrees of freedom;
-    * ``fold, normal reference``: the same with a normal reference;
+      summed over ``sqrt(K (1 + (K-1) rho))``, ``1 - rho`` the mean spread of
+      the quiet inputs' z-scores moderated by a prior (rho 0.3 worth 8
+      degrees), t reference with the prior's plus the pool's degrees;
+    * ``fold, prior rho 0.25`` / ``fold, prior worth 4 df`` / ``16 df``: the
+      same with another prior;
+    * ``fold, no prior (before)``: rho from the median spread alone (all
+      inputs when none is quiet), t reference with the pool's degrees;
+    * ``fold, no prior, normal reference``: the same with a normal reference;
     * ``row, z-inflated``: the row test's variance times ``1 + rho ((sum
-      w)^2 - 1)`` (w: the row test's fold weights), same rho;
+      w)^2 - 1)`` (w: the row test's fold weights), the unmoderated rho;
     * ``row, mean-inflated``: the row variance times ``1 + (K-1) rho_m``,
       rho_m from the spread of the fold means relative to their row variance;
     * ``Cauchy``: per-fold t-tests combined by Cauchy's rule (Liu & Xie 2020);
     * ``split (Nadeau-Bengio)``: the corrected t-test over the fold means.
+
+    Inputs without spread in every fold (a model that ignores them) get 1.
     """
     m, v = np.asarray(fold_means, float), np.asarray(fold_vars, float)
     n_splits = m.shape[0]
+    spread_ok = v.sum(axis=0) > 0
     mean = m.mean(axis=0)
     se = np.sqrt(v.sum(axis=0)) / n_splits
     df = max(1, int(np.sum(n_rows)) - n_splits)
     chi_median = stats.chi2.median(n_splits - 1) / (n_splits - 1)
-    z = mean / se
-    quiet = np.abs(z) < z_max
-    pool = quiet if quiet.any() else np.ones_like(quiet)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(spread_ok, mean / se, 0.0)
+        zk = np.where(v > 0, m / np.sqrt(v), 0.0)
+    quiet = spread_ok & (np.abs(z) < z_max)
+    pool = quiet if quiet.any() else spread_ok
+    spreads = zk.var(axis=0, ddof=1)
 
     def rho_from(ratio):
         return float(np.clip(1 - np.median(ratio[pool]) / chi_median, 0, 1))
 
-    out = {"row": stats.t.sf(z, df)}
-    zk = m / np.sqrt(v)
-    rho_z = rho_from(zk.var(axis=0, ddof=1))
-    stouffer = zk.sum(axis=0) / np.sqrt(n_splits * (1 + (n_splits - 1) * rho_z))
-    out["fold"] = stats.t.sf(stouffer, int(pool.sum()) * (n_splits - 1))
-    out["fold, normal reference"] = stats.norm.sf(stouffer)
-    weights = np.sqrt(v) / np.sqrt(v.sum(axis=0))
+    def z_sum(rho):
+        return zk.sum(axis=0) / np.sqrt(n_splits * (1 + (n_splits - 1) * rho))
+
+    def moderated(rho_prior, prior_df):
+        d = quiet.sum() * (n_splits - 1)
+        spread = spreads[quiet].mean() if d else 0.0
+        unshared = (prior_df * (1 - rho_prior) + d * spread) / (prior_df + d)
+        rho = float(np.clip(1 - unshared, 0, 1))
+        return stats.t.sf(z_sum(rho), prior_df + d)
+
+    out = {"row": stats.t.sf(z, df), "fold": moderated(0.3, 8)}
+    out["fold, prior rho 0.25"] = moderated(0.25, 8)
+    out["fold, prior worth 4 df"] = moderated(0.3, 4)
+    out["fold, prior worth 16 df"] = moderated(0.3, 16)
+    rho_z = rho_from(spreads)
+    out["fold, no prior (before)"] = stats.t.sf(
+        z_sum(rho_z), int(pool.sum()) * (n_splits - 1)
+    )
+    out["fold, no prior, normal reference"] = stats.norm.sf(z_sum(rho_z))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = np.sqrt(v) / np.sqrt(v.sum(axis=0))
     factor = 1 + rho_z * (weights.sum(axis=0) ** 2 - 1)
     out["row, z-inflated"] = stats.t.sf(z / np.sqrt(factor), df)
-    rho = rho_from(m.var(axis=0, ddof=1) / v.mean(axis=0))
-    inflated = z / np.sqrt(1 + (n_splits - 1) * rho)
-    out["row, mean-inflated"] = stats.t.sf(inflated, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = rho_from(m.var(axis=0, ddof=1) / v.mean(axis=0))
+    out["row, mean-inflated"] = stats.t.sf(z / np.sqrt(1 + (n_splits - 1) * rho), df)
     per_fold = stats.t.sf(zk, np.asarray(n_rows)[:, np.newaxis] - 1)
     cauchy = np.tan((0.5 - per_fold) * np.pi).mean(axis=0)
     out["Cauchy"] = 0.5 - np.arctan(cauchy) / np.pi
-    nb = m.std(axis=0, ddof=1) * np.sqrt(1 / n_splits + 1 / (n_splits - 1))
-    out["split (Nadeau-Bengio)"] = stats.t.sf(mean / nb, n_splits - 1)
-    return out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nb = m.std(axis=0, ddof=1) * np.sqrt(1 / n_splits + 1 / (n_splits - 1))
+        out["split (Nadeau-Bengio)"] = stats.t.sf(mean / nb, n_splits - 1)
+    return {k: np.where(spread_ok, p, 1.0) for k, p in out.items()}
 
 
 def wald_pvalues(X, y):

@@ -25,6 +25,13 @@ before for ``cv="prefit"``. Seconds per fit measure the training cost.
 
     python benchmarks/bench_calibration.py          # full run (40 min, 2 busy cores)
     python benchmarks/bench_calibration.py --quick  # smoke configuration
+    python benchmarks/bench_calibration.py --cv-tests       # CV candidates (10 min)
+    python benchmarks/bench_calibration.py --edge-cells --cv-datasets 400  # (2 min)
+    python benchmarks/bench_calibration.py --keras-cv 120   # Keras MLP (22 min)
+
+The CV candidates are computed from the selector's public ``split_results_``
+(each split's importance and its row-level variance); the ``fold`` candidate
+is checked against the selector's default p-values on every fit.
 """
 
 import numpy as np
@@ -255,8 +262,7 @@ def run(models, n_datasets, keras_datasets, quick=False):
 # --- candidate CV tests (--cv-tests) -----------------------------------------
 # 10 independent N(0, 1) inputs, 5 with effects (logistic for classifiers,
 # linear + N(0, 1) noise for MLPRegressor), 5 exact nulls; every candidate
-# test on the same fits. The fold means and row-level variances are read
-# where the selector's test receives them (a diagnostic hook, not public API).
+# test on the same fits, from the selector's ``split_results_``.
 
 CV_EFFECTS = np.array([1.0, 0.7, 0.5, 0.35, 0.25])
 CV_NULLS = list(range(5, 10))
@@ -276,7 +282,34 @@ CV_MODELS = {
         lambda s: MLPRegressor(hidden_layer_sizes=(16,), max_iter=200, random_state=s),
     ),
     "LogisticRegression": ("classification", lambda s: LogisticRegression()),
+    "Keras MLP(16)": ("classification", lambda s: keras_trainable()),  # --keras-cv
 }
+
+
+def keras_trainable():
+    """A tiny Keras MLP (10 -> 16 -> 1, Adam 0.01, 20 epochs) made trainable
+    by :func:`skimportance.wrappers.make_trainable`."""
+    import keras
+
+    from skimportance.wrappers import make_trainable
+
+    keras.config.disable_interactive_logging()
+    model = binary_mlp(N_INPUTS, (16,), keras.optimizers.Adam(0.01))
+    return make_trainable(model, epochs=20, batch_size=64)
+
+
+def run_keras_cv(n_sets, n_rows, quick=False):
+    """The default test's false-positive rate with a Keras MLP, cv=3 (and the
+    other candidates on the same fits): ``--keras-cv N``, not in the main
+    candidate table (about 10 s a dataset at 2,000 rows on 2 busy cores)."""
+    n_sets, n_rows = (2, 300) if quick else (n_sets, n_rows)
+    print(f"\nKeras MLP(16), {n_rows} rows, cv=3, per input; 5 null inputs.\n")
+    print_table(CV_COLUMNS)
+    pvalues, seconds = measure_cv_cell("Keras MLP(16)", n_rows, 3, n_sets)
+    lines = cv_rows("Keras MLP(16)", n_rows, 3, pvalues, seconds)
+    for line in lines:
+        print(line, flush=True)
+    return lines
 
 
 def cv_data(seed, n, task):
@@ -289,29 +322,20 @@ def cv_data(seed, n, task):
 
 
 def fold_statistics(selector, X, y):
-    """Fit ``selector`` on X, y; return each fold's (mean, variance, rows) as
-    the row-level test received them."""
-    import skimportance._selector.support as support
-
-    seen, test = [], support.row_level_test
-
-    def hook(drops, weights, index, alpha=0.05, **kw):
-        for D, w in zip(drops, weights):
-            D = np.asarray(D, float)
-            n = D.shape[1]
-            share = np.full(n, 1 / n) if w is None else w / np.sum(w)
-            m = D @ share
-            v = np.sum((D - m[:, None]) ** 2 * share**2, axis=1) * n / (n - 1)
-            seen.append((m, v, n))
-        return test(drops, weights, index, alpha=alpha, **kw)
-
-    support.row_level_test = hook
-    try:
-        selector.fit(X, y)
-    finally:
-        support.row_level_test = test
-    m, v, n = zip(*seen)
-    return np.array(m), np.array(v), np.array(n)
+    """Fit ``selector`` on X, y; return each fold's (mean, variance, rows)
+    from its public ``split_results_``, after checking that the benchmark's
+    ``fold`` candidate reproduces the selector's default p-values."""
+    selector.fit(X, y)
+    split = selector.split_results_
+    m, v, rows = split["importances"], split["variances"], split["n_rows"]
+    if selector.cv_test == "fold":
+        ours = cv_candidate_pvalues(m, v, rows)["fold"]
+        if not np.allclose(ours, selector.group_pvalues_, rtol=1e-9, atol=1e-12):
+            raise RuntimeError(
+                f"the benchmark's fold test differs from the selector's: {ours} "
+                f"vs {selector.group_pvalues_}"
+            )
+    return m, v, rows
 
 
 def measure_cv_cell(model, n, cv, n_sets):
@@ -366,7 +390,8 @@ def weak_power_cell(n_sets):
         kept = np.array(p) < ALPHA
         fpr = rate(int(kept[:, NULLS].sum()), n_sets * len(NULLS))
         weak = rate(int(kept[:, WEAK].sum()), n_sets)
-        rows.append(table_row([name, n_sets, fpr, weak]))
+        bh = [adjust_pvalues(q, "fdr_bh")[WEAK] < ALPHA for q in p]
+        rows.append(table_row([name, n_sets, fpr, weak, rate(int(sum(bh)), n_sets)]))
     return rows
 
 
@@ -381,6 +406,8 @@ CV_DATASETS = {
     ("HistGradientBoosting", 2000, 3): 60,
     ("MLPRegressor(16)", 2000, 3): 100,
     ("LogisticRegression", 2000, 3): 120,
+    ("MLPClassifier(16)", 2000, 5): 60,
+    ("HistGradientBoosting", 2000, 5): 40,
 }
 WEAK_DATASETS = 250
 
@@ -403,7 +430,8 @@ def run_cv_tests(n_sets=None, n_weak=WEAK_DATASETS, quick=False):
             print(line, flush=True)
             lines.append(line)
     print("\nWeak input (LogisticRegression, 600 rows, cv=3, per input):\n")
-    print_table(["test", "datasets", "false-positive rate", "power, weak input"])
+    columns = ["test", "datasets", "false-positive rate", "power, weak input"]
+    print_table(columns + ["power, weak input, BH"])
     for line in weak_power_cell(n_weak):
         print(line, flush=True)
         lines.append(line)
@@ -515,6 +543,14 @@ def parse_args(argv):
         "--cv-datasets", type=int, default=None, help="datasets per cell"
     )
     parser.add_argument("--edge-cells", action="store_true", help="the edge cases only")
+    parser.add_argument(
+        "--keras-cv",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the CV tests on N datasets with a tiny Keras MLP only",
+    )
+    parser.add_argument("--keras-rows", type=int, default=2000)
     return parser.parse_args(argv)
 
 
@@ -536,6 +572,8 @@ def configuration(args):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.keras_cv:
+        return run_keras_cv(args.keras_cv, args.keras_rows, args.quick)
     if args.edge_cells:
         return run_edge_cells(args.cv_datasets or 100, args.quick)
     if args.cv_tests:

@@ -109,6 +109,16 @@ def test_bench_calibration_cv_tests_and_edge_cells_quick(capsys):
 
 
 @pytest.mark.slow
+def test_bench_calibration_keras_cv_quick(capsys):
+    """The Keras confirmation of the CV tests, smoke configuration."""
+    import bench_calibration
+
+    lines = bench_calibration.main(["--keras-cv", "40", "--quick"])
+    assert any("| Keras MLP(16) | 300 | 3 | fold |" in line for line in lines)
+    assert "Keras MLP(16), 300 rows" in capsys.readouterr().out
+
+
+@pytest.mark.slow
 def test_bench_permutation_styles_quick(capsys):
     """Seven model styles trained and measured: ~1 min, not default."""
     import bench_permutation

@@ -11,7 +11,6 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import get_tags, metadata_routing
 
-from .._importance.params import fill_doc
 from .._keras.fitted_model import as_fitted_estimator
 from .._keras.flat_problem import flat_problem
 from .._keras.training import limit_tensorflow_threads
@@ -19,6 +18,7 @@ from .._utils.compat import _fit_context
 from .._utils.estimators import with_type_of
 from .constraints import SELECTOR_CONSTRAINTS
 from .delegation import DelegateToEstimatorMixin
+from .docs import fill_selector_doc
 from .fit_input import target_kind, validate_fit_input
 from .prefit_trap import WarnsPrefitFitTransform
 from .routing import route_fit_params, selector_router
@@ -35,7 +35,7 @@ from .support import NDTransformMixin, SelectionMixin, set_input_layout
 __all__ = ["KerasImportanceSelector"]
 
 
-@fill_doc
+@fill_selector_doc
 class KerasImportanceSelector(
     WarnsPrefitFitTransform,
     DelegateToEstimatorMixin,
@@ -120,18 +120,7 @@ class KerasImportanceSelector(
         stay raw; ``pvalues_adjusted_`` hold the adjusted ones (as in
         :class:`~sklearn.feature_selection.SelectFdr` and
         :class:`~sklearn.feature_selection.SelectFwe`).
-    cv_test : {"row", "fold"}, default="row"
-        The row-level test in CV mode. Each fold's rows trained the other
-        folds' models, so the folds' tests are correlated. ``"row"``: the
-        rows' influence alone, valid for linear models, above alpha for
-        flexible ones (8.8% for an MLP at 2,000 rows). ``"fold"``: the
-        folds' row-level z-scores summed, their correlation estimated from
-        their spread (pooled over the inputs whose ``|z| < 2``) and allowed for,
-        with a t reference for that estimate's noise; the interval widened by
-        the same correlation: at or below alpha in every cell measured, at a
-        cost in power (large when few inputs are quiet: the t reference then
-        has few degrees of freedom). No extra training; prefit is the same
-        with both (user guide, "Selection and its statistics").
+    ${cv_test}
     max_features : int, callable or None, default=None
         Keep at most this many features (best first). A callable gets X and
         returns the int.
@@ -230,6 +219,7 @@ class KerasImportanceSelector(
         The baseline score of each split.
     n_splits_ : int
         Number of splits measured.
+    ${split_results_}
     n_features_in_ : int
         Number of features seen in ``fit`` (along ``feature_axis``).
     group_names_ : list of str
@@ -279,7 +269,7 @@ class KerasImportanceSelector(
         threshold=None,
         alpha=0.05,
         multiple_testing="fdr_bh",
-        cv_test="row",
+        cv_test="fold",
         max_features=None,
         min_features_to_select=1,
         refit=True,

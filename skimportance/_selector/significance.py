@@ -11,7 +11,11 @@ Two tests of H0: importance <= 0 against > 0, one-sided:
   squared influence of each row (Williamson, Gilbert, Simon & Carone, JASA
   2023; per-sample tests of permutation importance: Chamma, Engemann &
   Thirion, NeurIPS 2023). It is valid in ``cv="prefit"`` mode too, where the
-  rows, not the repeats, carry the sampling uncertainty.
+  rows, not the repeats, carry the sampling uncertainty. In CV mode the
+  selector's default (``cv_test="fold"``) allows for the correlation between
+  the folds (:mod:`.folds`). The t reference has the degrees of freedom of
+  the weighted variance (the rows when they weigh the same; the clusters
+  with ``groups``).
 * **split-level** (``test_ == "split"``), for other scorers (``roc_auc``,
   custom callables) with several splits: Nadeau and Bengio's corrected
   resampled t-test over the per-split mean importances. With one split there
@@ -28,18 +32,19 @@ that boundary).
 import numpy as np
 from scipy import stats
 
+from .folds import CV_TESTS, fold_test
+
 __all__ = [
     "CV_TESTS",
     "FLAT",
     "MULTIPLE_TESTING",
-    "fold_test",
     "adjust_pvalues",
     "row_level_test",
     "split_level_test",
+    "split_moments",
 ]
 
 MULTIPLE_TESTING = ("none", "holm", "fdr_bh")
-CV_TESTS = ("fold", "row")
 # a standard error below this share of the loss's scale is rounding noise
 FLAT = 1e-9
 
@@ -80,6 +85,62 @@ def _keys(row_index, clusters):
     return [codes[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
+def split_moments(row_importances, row_weights, row_index, clusters=None):
+    """Per split: the (weighted) mean of the rows' drops, its row-level
+    variance and the rows' influence on the cross-fitted mean.
+
+    Returns
+    -------
+    means, split_var : ndarray of shape (n_splits, n_groups)
+        Each split's mean and the row-level variance of that mean (the
+        influence summed by cluster with ``clusters``; with the small-sample
+        factor ``units / (units - 1)``).
+    influence : ndarray of shape (n_groups, n_units)
+        Each row's (cluster's) influence on the mean over splits.
+    units : ndarray of shape (3, n_splits)
+        Per split: Kish's effective number of rows (with ``clusters``: the
+        number of clusters); the number of rows (clusters); the degrees of
+        freedom of the split's variance, ``(sum w**2)**2 / sum w**4``
+        (Satterthwaite's for a variance weighted by ``w**2``: the number of
+        rows when they weigh the same, fewer than Kish's under skewed
+        weights; the clusters with ``clusters``).
+    largest : float
+        The largest row drop in magnitude (the loss's scale).
+    """
+    n_splits = len(row_importances)
+    n_groups = row_importances[0].shape[0]
+    keys = _keys(row_index, clusters)
+    size = 1 + max(int(np.max(k)) for k in keys if len(k))
+    influence = np.zeros((n_groups, size))
+    means = np.empty((n_splits, n_groups))
+    split_var = np.empty((n_splits, n_groups))
+    units = np.empty((3, n_splits))
+    largest = 0.0
+    for s, (D, w, key) in enumerate(zip(row_importances, row_weights, keys)):
+        D = np.asarray(D, dtype=float)
+        n = D.shape[1]
+        w = np.ones(n) if w is None else np.asarray(w, dtype=float)
+        share = w / w.sum()
+        means[s] = D @ share
+        largest = max(largest, float(np.max(np.abs(D), initial=0.0)))
+        count = len(np.unique(key))
+        # small-sample factor count / (count - 1), as in the usual standard error
+        factor = np.sqrt(count / (count - 1)) if count > 1 else 0.0
+        contribution = (D - means[s][:, np.newaxis]) * share * factor
+        summed = np.zeros((n_groups, size))
+        np.add.at(summed.T, key, contribution.T)
+        split_var[s] = np.sum(summed**2, axis=1)
+        influence += summed / n_splits
+        # Kish's effective number of rows, and the variance's degrees of
+        # freedom (of clusters: their count)
+        kish = w.sum() ** 2 / np.sum(w**2)
+        df_var = np.sum(w**2) ** 2 / np.sum(w**4)
+        if clusters is not None:
+            kish = df_var = count
+        units[:, s] = kish, count, df_var
+    return means, split_var, influence, units, largest
+
+
 def row_level_test(
     row_importances,
     row_weights,
@@ -106,8 +167,8 @@ def row_level_test(
     variance : {"row", "fold"}, default="row"
         ``"row"``: the variance of the rows' influence alone. ``"fold"``:
         the folds' row-level z-scores combined with their estimated
-        correlation (:func:`fold_test`); the same as ``"row"`` with one
-        split.
+        correlation (:func:`~.folds.fold_test`); the same as ``"row"`` with
+        one split.
     clusters : list of ndarray of shape (n_rows_s,) or None
         Per split: the rows' group labels; the influence is summed by group
         (cluster-robust) and the reference has one degree per group.
@@ -128,30 +189,11 @@ def row_level_test(
     """
     n_splits = len(row_importances)
     n_groups = row_importances[0].shape[0]
-    keys = _keys(row_index, clusters)
-    size = 1 + max(int(np.max(k)) for k in keys if len(k))
-    influence = np.zeros((n_groups, size))
-    means = np.empty((n_splits, n_groups))
-    split_var = np.empty((n_splits, n_groups))
-    n_eff, largest, too_few = 0.0, 0.0, False
-    for s, (D, w, key) in enumerate(zip(row_importances, row_weights, keys)):
-        D = np.asarray(D, dtype=float)
-        n = D.shape[1]
-        w = np.ones(n) if w is None else np.asarray(w, dtype=float)
-        share = w / w.sum()
-        means[s] = D @ share
-        largest = max(largest, float(np.max(np.abs(D), initial=0.0)))
-        units = len(np.unique(key))
-        too_few |= units < 2
-        # small-sample factor units / (units - 1), as in the usual standard error
-        factor = np.sqrt(units / (units - 1)) if units > 1 else 0.0
-        contribution = (D - means[s][:, np.newaxis]) * share * factor
-        summed = np.zeros((n_groups, size))
-        np.add.at(summed.T, key, contribution.T)
-        split_var[s] = np.sum(summed**2, axis=1)
-        influence += summed / n_splits
-        # Kish's effective number of rows (of clusters: their count)
-        n_eff += units if clusters is not None else w.sum() ** 2 / np.sum(w**2)
+    means, split_var, influence, units, largest = split_moments(
+        row_importances, row_weights, row_index, clusters
+    )
+    too_few = bool(np.any(units[1] < 2))
+    n_eff = float(np.sum(units[2]))
     mean = means.mean(axis=0)
     se = np.sqrt(np.sum(influence**2, axis=1))
     df = max(1.0, n_eff - n_splits)
@@ -172,64 +214,6 @@ def row_level_test(
         se[tested] *= np.sqrt(1.0 + rho * (weights.sum(axis=0) ** 2 - 1.0))
         ci[tested] = _interval(mean[tested], se[tested], df_f, alpha)
     return mean, se, pvalues, ci
-
-
-def fold_test(means, split_var, z_max=2.0):
-    """The folds' z-scores combined with their estimated correlation.
-
-    Each fold's rows trained the other folds' models, so the folds' tests
-    are correlated (for a flexible model fitting noise inputs, fold means
-    correlate +0.2 to +0.3) and the rows' influence alone understates the
-    variance. With fold z-scores ``z_k = m_k / sqrt(v_k)`` of unit variance
-    and correlation ``rho``, ``sum_k z_k`` has variance ``K (1 + (K - 1)
-    rho)``, and the spread of the ``z_k`` has expectation ``1 - rho``:
-    ``rho`` is estimated from that spread, pooled by the median over the
-    inputs whose row-level ``|z|`` is below ``z_max`` (their folds differ by
-    noise, not by what each fold's model learned; all inputs when none
-    qualifies), scaled by the median of ``chi2(K - 1) / (K - 1)`` and
-    clipped to [0, 1]. The statistic ``sum_k z_k / sqrt(K (1 + (K - 1)
-    rho))`` gets a t reference with the pooled spreads' degrees of freedom
-    (inputs pooled times ``K - 1``), for the noise in ``rho``.
-
-    On the importance's scale the statistic is ``centre / se``, with
-    ``centre`` the folds' means weighted by ``1 / sqrt(v_k)`` and ``se =
-    sqrt(K (1 + (K - 1) rho)) / sum_k v_k ** -0.5``. The selector's interval
-    is of the importance itself (the plain mean of the folds), its row
-    variance times ``1 + rho ((sum_k w_k)**2 - 1)``, ``w_k = sqrt(v_k /
-    sum_j v_j)``: it agrees with the test except near the boundary.
-
-    Parameters
-    ----------
-    means : ndarray of shape (n_splits, n_groups)
-    split_var : ndarray of shape (n_splits, n_groups)
-        Row-level variance of each split's mean (> 0: groups with a fold
-        without spread are left to the row-level test).
-
-    Returns
-    -------
-    centre, se : ndarray of shape (n_groups,)
-    df : float
-    rho : float
-    """
-    n_splits, n_groups = means.shape
-    if n_groups == 0:
-        return np.zeros(0), np.zeros(0), 1.0, 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(split_var > 0, 1.0 / np.sqrt(split_var), 0.0)
-    z_folds = means * precision
-    z = means.sum(axis=0) / np.sqrt(split_var.sum(axis=0))
-    quiet = np.abs(z) < z_max
-    pool = quiet if quiet.any() else np.ones_like(quiet)
-    df = n_splits - 1
-    spread = np.median(z_folds[:, pool].var(axis=0, ddof=1)) / (
-        stats.chi2.median(df) / df
-    )
-    rho = float(np.clip(1.0 - spread, 0.0, 1.0))
-    total = precision.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        centre = z_folds.sum(axis=0) / total
-        se = np.sqrt(n_splits * (1.0 + (n_splits - 1) * rho)) / total
-    return centre, se, float(pool.sum() * df), rho
 
 
 def split_level_test(importances, n_splits, test_train_ratio=0.0, alpha=0.05):

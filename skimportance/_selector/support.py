@@ -12,7 +12,12 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._scoring.no_skill import has_no_skill, no_skill_message, scorer_name
 from .rules import forced_features, resolve_threshold, support_mask
-from .significance import adjust_pvalues, row_level_test, split_level_test
+from .significance import (
+    adjust_pvalues,
+    row_level_test,
+    split_level_test,
+    split_moments,
+)
 
 __all__ = [
     "NDTransformMixin",
@@ -34,7 +39,8 @@ def set_input_layout(selector, inputs):
 
 
 def significance_test(results, splits, alpha, variance="fold"):
-    """``(pvalues, ci, test)`` of the groups from the splits' results.
+    """``(pvalues, ci, test, split_results)`` of the groups from the splits'
+    results (``split_results``: the selector's ``split_results_``).
 
     The row-level test when every split has row importances (a scorer that
     is a mean over rows), else the corrected t-test over splits; ``test`` is
@@ -52,9 +58,13 @@ def significance_test(results, splits, alpha, variance="fold"):
         ]
         clusters = [r.get("row_groups") for r in results]
         clusters = None if any(c is None for c in clusters) else clusters
+        drops = [r.row_importances for r in results]
+        weights = [r.row_weights for r in results]
+        means, split_var, _, units, _ = split_moments(drops, weights, rows, clusters)
+        moments = dict(importances=means, variances=split_var, n_effective=units[0])
         _, se, pvalues, ci = row_level_test(
-            [r.row_importances for r in results],
-            [r.row_weights for r in results],
+            drops,
+            weights,
             rows,
             alpha=alpha,
             variance=variance,
@@ -62,7 +72,7 @@ def significance_test(results, splits, alpha, variance="fold"):
             scale=float(np.mean([abs(r.baseline) for r in results])),
         )
         _warn_untested(results, clusters, se, pvalues)
-        return pvalues, ci, "row"
+        return pvalues, ci, "row", _split_results(results, moments)
     group_imp = np.concatenate([r.importances for r in results], axis=1)
     ratios = [len(te) / len(tr) for tr, te in splits if tr is not None]
     pvalues, ci = split_level_test(
@@ -71,7 +81,24 @@ def significance_test(results, splits, alpha, variance="fold"):
         float(np.mean(ratios)) if ratios else 0.0,
         alpha=alpha,
     )
-    return pvalues, ci, "split" if len(splits) > 1 else None
+    test = "split" if len(splits) > 1 else None
+    return pvalues, ci, test, _split_results(results)
+
+
+def _split_results(results, moments=None):
+    """The selector's ``split_results_``: per split, the importance (mean over
+    repeats), its row-level variance and the evaluated rows; the variances
+    and effective rows are NaN without a row-level test."""
+    n_splits = len(results)
+    importances = np.stack([r.importances.mean(axis=1) for r in results])
+    out = dict(
+        importances=importances,
+        variances=np.full(importances.shape, np.nan),
+        n_rows=np.asarray([len(r.rows) for r in results], dtype=np.intp),
+        n_effective=np.full(n_splits, np.nan),
+    )
+    out.update(moments or {})
+    return out
 
 
 def _warn_untested(results, clusters, se, pvalues):
@@ -237,7 +264,7 @@ class SelectionMixin:
         self.baseline_score_ = float(self.baseline_scores_.mean())
         self.scorer_ = results[-1].scorer
         warn_if_no_skill(results, self.scoring_)
-        pvalues, ci, self.test_ = significance_test(
+        pvalues, ci, self.test_, self.split_results_ = significance_test(
             results, splits, self.alpha, self.cv_test
         )
         if self.test_ is None:

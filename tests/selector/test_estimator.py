@@ -28,11 +28,14 @@ def test_selects_the_informative_features(informative_first):
     assert sel.importances_.shape == (8, 3 * 5)
     assert sel.feature_importances_.shape == sel.feature_importances_std_.shape == (8,)
     kept = set(sel.get_support(indices=True))
-    # column 6 is noise that correlates with y in this sample of 400 rows: every
-    # fold learns it, and no held-out measurement can tell it from signal
-    assert {0, 1, 2} <= kept <= {0, 1, 2, 6}
+    # column 3 is noise whose three folds all lean the same way in this sample
+    # of 400 rows (fold z-scores 1.8, 1.7, 0.5): p = 0.024 (0.034 by the rows
+    # alone), BH-adjusted 0.047 with the default cv_test="fold", 0.068 with
+    # "row"; one such dataset in 20 is what alpha allows
+    assert {0, 1, 2} <= kept <= {0, 1, 2, 3}
     assert np.all(sel.pvalues_adjusted_[:3] < 0.05)
-    assert np.all(sel.pvalues_adjusted_[[3, 4, 5, 7]] > 0.05)
+    assert np.all(sel.pvalues_adjusted_[[4, 5, 6, 7]] > 0.05)
+    assert 0.01 < sel.pvalues_[3] < 0.05
     assert sel.scorer_._score_func is log_loss
     assert sel.baseline_score_ < 0 and sel.baseline_scores_.shape == (3,)
     assert sel.threshold_ == 0.0

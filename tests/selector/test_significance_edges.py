@@ -1,6 +1,6 @@
 """Edge cases of the row-level test (``_selector.significance``): no p-value
 from a meaningless standard error, the loss's scale, clusters (``groups``),
-weights (Kish's effective number of rows), the fold-covariance inflation."""
+weights (the weighted variance's degrees of freedom), the folds' correlation."""
 
 import numpy as np
 import pytest
@@ -51,26 +51,46 @@ def test_clusters_sum_the_influence_by_group():
     assert ci[0, 1] - ci[0, 0] == pytest.approx(2 * q * se_cl[0])
 
 
-def test_kish_effective_rows_in_the_reference():
+def test_weighted_variance_degrees_in_the_reference():
+    """The reference has the degrees of freedom of the weighted variance,
+    (sum w**2)**2 / sum w**4 (Satterthwaite), fewer than Kish's effective
+    rows: log-normal weights in prefit mode were at 6.4% with Kish's."""
     rng = np.random.RandomState(0)
     D = rng.normal(size=(1, 40))
     w = np.r_[np.full(4, 30.0), np.ones(36)]
     _, se, _, ci = row_level_test([D], [w], [np.arange(40)])
-    n_eff = w.sum() ** 2 / np.sum(w**2)
-    q = stats.t.ppf(0.95, df=n_eff - 1)
+    df = np.sum(w**2) ** 2 / np.sum(w**4)
+    assert df < w.sum() ** 2 / np.sum(w**2) < 40  # fewer than Kish's rows
+    q = stats.t.ppf(0.95, df=df - 1)
     assert ci[0, 1] - ci[0, 0] == pytest.approx(2 * q * se[0])
+    # equal weights: the rows, as without weights
+    _, _, p_equal, _ = row_level_test([D], [np.full(40, 3.0)], [np.arange(40)])
+    _, _, p_none, _ = row_level_test([D], [None], [np.arange(40)])
+    np.testing.assert_allclose(p_equal, p_none)
 
 
 def test_fold_test_allows_for_the_folds_correlation():
     v = np.ones((3, 6))
-    # z-scores as spread as unit variance says: rho = 0, Stouffer's sum
-    spread = np.tile([[-1.0], [0.0], [1.0]], 6) * np.sqrt(stats.chi2.median(2) / 2)
+    # z-scores spread with unit variance over 6 quiet inputs (12 degrees):
+    # 1 - rho = (8 * (1 - 0.3) + 12 * 1) / 20, the prior moderating
+    spread = np.tile([[-1.0], [0.0], [1.0]], 6)
     centre, se, df, rho = fold_test(spread + 0.5, v)
+    assert df == 20 and rho == pytest.approx(0.12)
+    np.testing.assert_allclose(centre / se, 1.5 / np.sqrt(3 * (1 + 2 * 0.12)))
+    # without the prior: rho from the pool alone, Stouffer's sum
+    centre, se, df, rho = fold_test(spread + 0.5, v, prior_df=0)
+    assert df == 12 and rho == pytest.approx(0.0, abs=1e-12)
     np.testing.assert_allclose(centre / se, 1.5 / np.sqrt(3))
-    assert df == 12 and rho == pytest.approx(0.0, abs=1e-12)  # 6 inputs x 2
-    # equal z-scores: rho = 1, the variance of one fold's z
-    centre, se, _, _ = fold_test(np.full((3, 6), 0.1), v)
-    np.testing.assert_allclose(centre / se, 0.1)
+    # no quiet input (every |z| > 2): the prior alone, its 8 degrees
+    centre, se, df, rho = fold_test(spread + 3.0, v)
+    assert df == 8 and rho == pytest.approx(0.3)
+    # equal z-scores: no spread, rho = 1 - 8 * 0.7 / 20
+    centre, se, _, rho = fold_test(np.full((3, 6), 0.1), v)
+    assert rho == pytest.approx(0.72)
+    np.testing.assert_allclose(centre / se, 0.3 / np.sqrt(3 * (1 + 2 * 0.72)))
+    # nothing to test (every input without spread): the prior, no arrays
+    centre, se, df, rho = fold_test(np.zeros((3, 0)), np.zeros((3, 0)))
+    assert centre.shape == se.shape == (0,) and (df, rho) == (8, 0.3)
     # the interval is of the importance itself (the plain mean)
     rng = np.random.RandomState(0)
     D = [rng.normal(0.15, 1.0, size=(6, 40)) for _ in range(3)]
