@@ -25,9 +25,10 @@ Three tables (issue 16):
     (no linear correlation with x0); y = x0**2 + 0.5*x0 + x2 + noise, so y does
     not depend on x1 given x0; x3..x7 noise. ``MLPRegressor`` measured as in
     (a) on ``--n-nonlinear`` datasets with ``method="permutation"``,
-    ``ConditionalSampler(continuous="ridge")`` (the default before issue 25)
-    and ``method="conditional"`` (the default: ridge or additive splines per
-    input, chosen on held-out rows). Printed: how often x1 is kept, how often
+    ``ConditionalSampler(continuous="ridge")`` (the default before issue 25),
+    ``method="conditional"`` (the default: ridge or a spline model per input,
+    chosen on held-out rows) and, for reference, a degree-2 polynomial
+    conditional model (the issue's). Printed: how often x1 is kept, how often
     x0 is kept, how often x1 is kept *while* x0 is kept, and the noise rate.
 
     nice -n 5 python benchmarks/bench_conditional.py              # (a)-(c)
@@ -56,7 +57,10 @@ from _common import (
     timed,
 )
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression
 from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures
 
 from skimportance import (
     ConditionalSampler,
@@ -293,6 +297,11 @@ NONLINEAR_METHODS = {
         continuous="ridge"
     ),
     'conditional (default: "auto")': lambda: "conditional",
+    "ConditionalSampler(continuous=degree-2 polynomial OLS), reference": lambda: (
+        ConditionalSampler(
+            continuous=make_pipeline(PolynomialFeatures(2), LinearRegression())
+        )
+    ),
 }
 
 

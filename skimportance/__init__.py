@@ -23,7 +23,7 @@ from its own subpackage or a lower floor; ``tests/test_layout.py`` checks it):
    batching, layers read, ``fitted_model`` (a trained model as an estimator),
    wrapper ``adapters``, the batched ``responder``, ``training`` copies.
 3. ``_methods`` (what replaces a measured input: ``base``, ``permutation``,
-   ``conditional``, ``ridge``, ``resolve``), ``_engine`` (numpy only:
+   ``conditional``, ``ridge``, ``splines``, ``resolve``), ``_engine`` (numpy only:
    ``core``, ``blocks``, ``executors``, ``groups``) and ``_scoring``
    (``scorers``, ``metrics``, ``row_terms``, ``segment_scorer``,
    ``row_accumulator``), side by side.

@@ -7,7 +7,7 @@ the evaluated rows (:meth:`ConditionalSampler.cross_fit`); the replacement
 values are its predictions plus the residuals in permuted order (continuous
 columns) or draws from its predicted class probabilities (categorical ones).
 The default continuous model (:class:`~skimportance._methods.splines.DefaultContinuous`)
-is, per group, ridge or additive splines, whichever predicts held-out rows better.
+is, per group, ridge or a spline model, whichever predicts held-out rows better.
 """
 
 from numbers import Integral
@@ -91,16 +91,18 @@ class ConditionalSampler(BaseSampler):
         standardised columns, its penalty chosen per group on a fifth of the
         training rows from ``alphas``; all groups are solved from one
         eigendecomposition of the correlation matrix, which keeps it cheap.
-        "splines": ridge on additive quadratic splines of the other columns
-        (each continuous column ``z`` gives ``z``, ``z**2`` and
-        ``max(z - k, 0)**2`` at knots ``k`` at its 15%, 50% and 85%
-        quantiles), which also removes nonlinear dependence such as
-        x1 = x0**2 + noise; solved the same way. "auto" (or None): per group
-        the one of the two that predicts the held-out fifth better, splines
-        only where they beat ridge by more than twice the standard error of
-        the difference (and by 1%), so linear dependence keeps ridge's
-        numbers. With more than 1,500 spline features (300 continuous
-        columns) "auto" is ridge.
+        "auto" (or None): per group, ridge or a spline model, whichever
+        predicts the held-out fifth better: the spline model is ridge on the
+        other columns and on quadratic spline terms (``z**2`` and
+        ``max(z - k, 0)**2`` at knots ``k`` at the 15%, 50% and 85%
+        quantiles) of up to 5 *partners*, the columns whose terms correlate
+        with the group's ridge residuals (a screen at 1%, Bonferroni over the
+        terms). It removes nonlinear dependence such as x1 = x0**2 + noise.
+        Splines are kept only where they beat ridge by more than twice the
+        standard error of the difference (and by 1%) or by 20%, so linear
+        dependence keeps ridge's numbers; a group without partners costs
+        nothing more. "splines": the spline model wherever the screen finds
+        partners. With more than 300 continuous columns "auto" is ridge.
         ``continuous_models_`` says which was used.
     categorical : classifier or None, default=None
         Model of a categorical column (with ``predict_proba``) from the columns

@@ -1,42 +1,48 @@
 """The default continuous model of the conditional sampler: per group, ridge
 (linear) or additive splines, whichever predicts held-out rows better.
 
-:class:`SplineRidgeAll` regresses every column (or group) on additive
-quadratic splines of the other columns: each continuous column ``z``
-contributes ``z``, ``z**2`` and ``max(z - k, 0)**2`` at its knots ``k`` (the
-15%, 50% and 85% quantiles), a categorical column ``z`` only. As in
-:class:`~skimportance._methods.ridge.RidgeAll`, one eigendecomposition of the
-features' Gram matrix serves every group and every penalty: the ridge
-coefficients on the features ``O`` outside a group's block ``B`` are
-``(T_OO - T_OB T_BB^-1 T_BO) F_O'z / n`` with ``T = (F'F/n + alpha I)^-1``.
+The spline model of a column (or group) is a ridge regression on the other
+columns and on quadratic spline terms of its *partners*: each continuous
+column ``z`` has the terms ``z**2`` and ``max(z - k, 0)**2`` at knots ``k``
+(its 15%, 50% and 85% quantiles; tangent beyond the training range). The
+partners are the columns outside the group whose terms correlate with the
+group's ridge residuals (a Bonferroni-corrected screen at 1% over all the
+terms; at most :data:`MAX_PARTNERS`, the strongest): a column with no partner
+keeps ridge at no extra cost, and the spline fit does not pay for the terms of
+inputs it does not depend on.
 
 :class:`DefaultContinuous` holds both and chooses per group: splines only where
 they beat ridge on the held-out rows by more than twice the standard error of
-the paired difference of squared errors (and by at least 1%), so linear
-dependence keeps ridge and its numbers.
+the paired difference of squared errors (and by at least 1%), or by 20% or more
+of ridge's error, so linear dependence keeps ridge and its numbers.
 """
 
 import functools
 
 import numpy as np
+from scipy.stats import norm
 from threadpoolctl import ThreadpoolController
 
-from .ridge import RidgeAll, _Eigen
+from .ridge import RidgeAll
 
-__all__ = ["DefaultContinuous", "SplineRidgeAll", "splines_better"]
+__all__ = ["DefaultContinuous", "SplineRidge", "SplineTerms", "splines_better"]
 
 #: quantiles of each column at which its knots are placed
 QUANTILES = (0.15, 0.5, 0.85)
 #: spline terms of a continuous column besides itself: z**2 and one per knot
 TERMS = 1 + len(QUANTILES)
-#: "auto" considers splines up to this many spline features (Gram of that size)
-MAX_FEATURES = 1500
+#: the most partners a spline model takes (the strongest in the screen)
+MAX_PARTNERS = 5
+#: family-wise level of the screen for partners (Bonferroni over the terms)
+SCREEN_LEVEL = 0.01
+#: "auto" considers splines for at most this many continuous columns
+MAX_COLUMNS = 300
 
 
 def _one_blas_thread(method):
-    """Run ``method`` with one BLAS thread: its matrices are small (at most
-    ``MAX_FEATURES`` across), where threads cost more than they bring (10-40x
-    slower factorisations on a busy 2-core machine)."""
+    """Run ``method`` with one BLAS thread: its matrices are small, where
+    threads cost more than they bring (10-40x slower factorisations on a busy
+    2-core machine)."""
 
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
@@ -54,8 +60,9 @@ def _controller():
 
 def splines_better(resid_ridge, resid_splines, per_column=False):
     """Whether the splines' held-out residuals (rows, columns) are smaller
-    than ridge's by more than 2 standard errors of the paired difference of
-    squared errors, and by at least 1% of ridge's mean squared error: one
+    than ridge's: a mean squared error lower by more than 2 standard errors of
+    the paired difference of squared errors and by at least 1%, or lower by
+    20% or more (a few extreme rows can make that standard error large). One
     answer for the group (squared errors summed over its columns), or with
     ``per_column`` one per column."""
     k = 1 if resid_ridge is None else np.shape(resid_ridge)[1]
@@ -64,191 +71,148 @@ def splines_better(resid_ridge, resid_splines, per_column=False):
     lin, spl = np.square(resid_ridge), np.square(resid_splines)
     if not per_column:
         lin, spl = lin.sum(axis=1, keepdims=True), spl.sum(axis=1, keepdims=True)
-    gain = lin - spl
-    se = gain.std(axis=0, ddof=1) / np.sqrt(len(gain))
-    better = gain.mean(axis=0) > np.maximum(2.0 * se, 0.01 * lin.mean(axis=0))
+    gain, mse = (lin - spl).mean(axis=0), lin.mean(axis=0)
+    se = (lin - spl).std(axis=0, ddof=1) / np.sqrt(len(lin))
+    better = (gain > np.maximum(2.0 * se, 0.01 * mse)) | (gain >= 0.2 * mse)
     return better if per_column else bool(better[0])
 
 
-class SplineRidgeAll:
-    """Ridge regressions of every group of standardised columns on additive
-    quadratic splines of the other columns, from one eigendecomposition.
+class SplineTerms:
+    """The quadratic spline terms of the columns ``cols`` of ``Z``,
+    standardised on ``Z`` (those rows' terms: :attr:`train`): per column
+    ``u**2`` for ``u = z`` and ``u = max(z - k, 0)`` at its knots ``k``;
+    beyond the training range each term goes on along its tangent (linear
+    extrapolation). Terms are ordered term-major: term ``t`` of position ``i``
+    is at ``t * len(cols) + i``."""
+
+    def __init__(self, Z, cols):
+        self.cols = np.asarray(cols, dtype=int)
+        ranks = np.round(np.array(QUANTILES) * (len(Z) - 1)).astype(int)
+        ordered = np.sort(Z[:, self.cols], axis=0)
+        self.knots = ordered[ranks]  # (knots, columns)
+        self.low, self.high = ordered[0], ordered[-1]
+        raw = self._raw(Z, np.arange(len(self.cols)))
+        self.mean = raw.mean(axis=0)  # (TERMS, columns)
+        scale = raw.std(axis=0)
+        self.scale = np.where(scale > 1e-12, scale, 1.0)
+        raw -= self.mean
+        raw /= self.scale
+        self.train = raw.reshape(len(Z), -1)
+
+    def _raw(self, Z, pos):
+        """Terms of shape (n, TERMS, len(pos))."""
+        x = Z[:, self.cols[pos]]
+        inside = np.clip(x, self.low[pos], self.high[pos])
+        beyond = 2.0 * (x - inside)  # 0 inside the range
+        terms = np.empty((len(Z), TERMS, len(pos)))
+        terms[:, 0] = inside
+        np.subtract(inside[:, None], self.knots[:, pos][None], out=terms[:, 1:])
+        np.maximum(terms[:, 1:], 0.0, out=terms[:, 1:])
+        terms *= terms + beyond[:, None]  # u * (u + 2 (z - clipped z))
+        return terms
+
+    def index(self, pos):
+        """Where the terms of positions ``pos`` are among all the terms."""
+        return (np.arange(TERMS)[:, None] * len(self.cols) + pos[None]).ravel()
+
+    def transform(self, Z, pos):
+        """Standardised terms of the columns ``self.cols[pos]``, shape
+        (n, TERMS * len(pos)), term-major."""
+        pos = np.asarray(pos, dtype=int)
+        terms = self._raw(Z, pos)
+        terms -= self.mean[:, pos]
+        terms /= self.scale[:, pos]
+        return terms.reshape(len(Z), -1)
+
+
+class SplineRidge:
+    """Spline models of groups of standardised columns: ridge on the other
+    columns and on the spline terms of their partners (see the module).
 
     Parameters
     ----------
     Z : ndarray of shape (n_samples, p)
         Standardised training rows.
     hinge_cols : array-like of int
-        Columns that get spline terms (the continuous ones); the others enter
-        linearly.
+        Columns that have spline terms (the continuous ones).
     alphas : ndarray of float
         Penalties, chosen per group on the held-out rows ``val``.
     val : ndarray of bool
         Held-out rows (:attr:`RidgeAll.val`); none: the first penalty.
+    resid : ndarray of shape (n_samples, p) or None
+        Every column's ridge residuals on the others, for the screen; None:
+        every continuous column outside a group is a partner.
     """
 
-    def __init__(self, Z, hinge_cols, alphas, val):
-        self.alphas = alphas
-        self.hinge_cols = np.asarray(hinge_cols, dtype=int)
-        p = Z.shape[1]
-        ranks = np.round(np.array(QUANTILES) * (len(Z) - 1)).astype(int)
-        ordered = np.sort(Z[:, self.hinge_cols], axis=0)
-        self.knots = ordered[ranks].T
-        self.low, self.high = ordered[0], ordered[-1]
-        # owner[k]: the column that feature k describes
-        self.owner = np.concatenate([np.arange(p), np.repeat(self.hinge_cols, TERMS)])
-        # sums over all rows and over the held-out ones, then standardised
-        # and centred in closed form (no standardised copy of the features)
-        S, self.val = self._raw(Z), np.asarray(val, dtype=bool)
-        S_val, Z_val = S[self.val], Z[self.val]
-        n, n_val = len(S), int(self.val.sum())
-        sums = [(n, S.sum(axis=0), S.T @ S, S.T @ Z, Z.sum(axis=0))]
-        sums.append((n_val, S_val.sum(axis=0), S_val.T @ S_val, S_val.T @ Z_val))
-        sums[1] += (Z_val.sum(axis=0),)
-        self.f_mean = sums[0][1] / n
-        var = np.diag(sums[0][2]) / n - self.f_mean**2
-        self.f_scale = np.sqrt(np.where(var > 1e-12, var, 1.0))
-        self.F_val, self.Z_val = (S_val - self.f_mean) / self.f_scale, Z_val
-        self.all = self._part(*sums[0])
-        self.fit_part = None
-        if n_val:
-            self.fit_part = self._part(*(a - b for a, b in zip(*sums)))
+    def __init__(self, Z, hinge_cols, alphas, val, resid=None):
+        self.terms = SplineTerms(Z, hinge_cols)
+        self.Z, self.N = Z, self.terms.train
+        self.alphas, self.val = alphas, np.asarray(val, dtype=bool)
+        self.scores = None
+        if resid is not None:
+            n, c = len(Z), len(self.terms.cols)
+            r = resid - resid.mean(axis=0)
+            r /= np.maximum(r.std(axis=0), 1e-12)
+            corr = (self.N.T @ r) / n  # (terms, p)
+            self.scores = np.abs(corr).reshape(TERMS, c, -1).max(axis=0) * np.sqrt(n)
+            self.threshold = norm.isf(SCREEN_LEVEL / (2 * TERMS * max(1, c - 1)))
 
-    def _part(self, n, total, gram, cross, z_total):
-        """Gram matrix and ``F'Z / n`` of the standardised features from the
-        raw sums of ``n`` rows."""
-        mu, scale = self.f_mean, self.f_scale
-        outer = np.outer(total, mu)
-        gram = (gram - outer - outer.T + n * np.outer(mu, mu)) / n
-        cross = (cross - np.outer(mu, z_total)) / n
-        return _Inverse(gram / np.outer(scale, scale), cross / scale[:, None])
-
-    def _raw(self, Z):
-        """``z``, then per continuous column ``u**2`` for ``u = z`` and
-        ``u = max(z - k, 0)``; beyond the training range each term goes on
-        along its tangent (linear extrapolation)."""
-        p, c = Z.shape[1], len(self.hinge_cols)
-        inside = np.clip(Z[:, self.hinge_cols], self.low, self.high)
-        beyond = 2.0 * (Z[:, self.hinge_cols] - inside)  # 0 inside the range
-        out = np.empty((len(Z), p + c * TERMS))
-        out[:, :p] = Z
-        terms = out[:, p:].reshape(len(Z), c, TERMS)
-        terms[:, :, 0] = inside
-        np.subtract(inside[:, :, None], self.knots[None], out=terms[:, :, 1:])
-        np.maximum(terms[:, :, 1:], 0.0, out=terms[:, :, 1:])
-        terms *= terms + beyond[:, :, None]  # u * (u + 2 (z - clipped z))
-        return out
-
-    def features(self, Z):
-        """The standardised spline features of rows ``Z``."""
-        return (self._raw(Z) - self.f_mean) / self.f_scale
-
-    @staticmethod
-    def _solve(part, alpha, cols, blocks):
-        """Coefficients (features x len(cols)) of each column ``cols[i]`` on
-        the features outside ``blocks[i]`` (one block for all, or one each)."""
-        theta = part.theta(alpha)
-        u = part.cross[:, cols].copy()
-        if len(blocks) == 1:  # one group: one block
-            block = blocks[0]
-            u[block] = 0.0
-            a = theta @ u
-            inv_a = np.linalg.solve(theta[np.ix_(block, block)], a[block])
-            coef = a - theta[:, block] @ inv_a
-            coef[block] = 0.0
-            return coef
-        idx = np.array(blocks)  # single columns: blocks of one size, (k, b)
-        k = np.arange(len(cols))[:, None]
-        u[idx, k] = 0.0
-        a = theta @ u
-        block_theta = theta[idx[:, :, None], idx[:, None, :]]
-        inv_a = np.linalg.solve(block_theta, a[idx, k][..., None])[..., 0]
-        coef = a - np.einsum("fkb,kb->fk", theta[:, idx], inv_a)
-        coef[idx, k] = 0.0
-        return coef
-
-    def _held_out(self, cols, blocks):
-        """The penalty chosen per column on the held-out rows (jointly for a
-        group: one block) and the held-out residuals there (None and the first
-        penalty without held-out rows)."""
-        k = len(cols)
-        if self.fit_part is None:
-            return np.full(k, self.alphas[0]), None
-        resids = np.array(
-            [
-                self.Z_val[:, cols]
-                - self.F_val @ self._solve(self.fit_part, a, cols, blocks)
-                for a in self.alphas
-            ]
-        )
-        errors = np.mean(resids**2, axis=1)  # (alphas, k)
-        if len(blocks) == 1:  # a group: one penalty for its columns
-            errors = np.repeat(errors.mean(axis=1, keepdims=True), k, axis=1)
-        best = np.argmin(errors, axis=0)
-        return self.alphas[best], resids[best, :, np.arange(k)].T
-
-    def _refit(self, cols, blocks, alphas):
-        """Coefficients on all rows at the chosen penalties."""
-        coef = np.empty((len(self.owner), len(cols)))
-        for a in np.unique(alphas):
-            idx = np.flatnonzero(alphas == a)
-            sub = blocks if len(blocks) == 1 else [blocks[i] for i in idx]
-            coef[:, idx] = self._solve(self.all, a, [cols[i] for i in idx], sub)
-        return coef
+    def partners(self, cols, others):
+        """Positions (in ``terms.cols``) of the partners of ``cols`` among
+        ``others``, strongest first."""
+        pos = np.flatnonzero(np.isin(self.terms.cols, others))
+        if self.scores is None:
+            return pos
+        score = self.scores[pos][:, cols].max(axis=1)
+        order = np.argsort(-score, kind="stable")
+        order = order[score[order] > self.threshold][:MAX_PARTNERS]
+        return pos[order]
 
     def coef(self, cols, others, accept=None):
-        """Coefficients of ``Z[:, cols]`` on the features of ``others`` (rows:
-        all features, zero inside the group) and the held-out residuals at
-        the chosen penalty (None without held-out rows). With ``accept``, a
-        function of those residuals: coefficients None unless it says True."""
-        cols = list(cols)
-        blocks = [np.flatnonzero(~np.isin(self.owner, others))]
-        alphas, resid = self._held_out(cols, blocks)
+        """The spline model of ``Z[:, cols]`` from ``others``: ``(model,
+        resid)``, a :class:`SplineGroup` (None without partners, or when
+        ``accept``, a function of the held-out residuals, says False) and
+        the held-out residuals at the chosen penalty (None without held-out
+        rows or partners)."""
+        pos = self.partners(cols, others)
+        if not len(pos):
+            return None, None
+        D = np.concatenate([self.Z[:, others], self.N[:, self.terms.index(pos)]], 1)
+        Y = self.Z[:, cols]
+        alpha, resid = self.alphas[0], None
+        if self.val.any():
+            fit = ~self.val
+            gram, cross = _moments(D[fit], Y[fit])
+            D_val, Y_val = D[self.val], Y[self.val]
+            resids = [Y_val - D_val @ _ridge(gram, cross, a) for a in self.alphas]
+            best = int(np.argmin([np.mean(r**2) for r in resids]))
+            alpha, resid = self.alphas[best], resids[best]
         if accept is not None and not accept(resid):
             return None, resid
-        return self._refit(cols, blocks, alphas), resid
-
-    def singles(self, cols, accept=None):
-        """Each column in ``cols`` on the features of all the other columns:
-        ``(kept, coef, resid)``, the columns fitted (with ``accept``, a function
-        of the held-out residuals giving one bool per column: those it keeps),
-        their coefficients, shape (features, len(kept)), and every column's
-        held-out residuals, shape (n_held_out, len(cols)) (or None)."""
-        cols = list(cols)
-        blocks = [np.flatnonzero(self.owner == j) for j in cols]
-        alphas, resid = self._held_out(cols, blocks)
-        keep = np.ones(len(cols), dtype=bool)
-        if accept is not None:
-            keep = np.asarray(accept(resid), dtype=bool)
-        idx = np.flatnonzero(keep)
-        kept = [cols[i] for i in idx]
-        if not kept:
-            return kept, np.empty((len(self.owner), 0)), resid
-        coef = self._refit(kept, [blocks[i] for i in idx], alphas[idx])
-        return kept, coef, resid
+        beta = _ridge(*_moments(D, Y), alpha)
+        return SplineGroup(self.terms, np.asarray(others), pos, beta), resid
 
 
-class _Inverse:
-    """``Theta = (gram + alpha I)^-1`` per penalty, from one
-    eigendecomposition (made when first needed), and ``cross = F'Z/n``."""
+def _moments(D, Y):
+    n = max(1, len(D))
+    return D.T @ D / n, D.T @ Y / n
 
-    def __init__(self, gram, cross):
-        self.gram, self.cross, self._eigen = gram, cross, None
 
-    def theta(self, alpha):
-        if self._eigen is None:
-            self._eigen = _Eigen(None, self.gram)
-        return self._eigen.theta(alpha)
+def _ridge(gram, cross, alpha):
+    return np.linalg.solve(gram + alpha * np.eye(len(gram)), cross)
 
 
 class SplineGroup:
     """A group's spline model: ``predict(Z)`` gives its standardised columns."""
 
-    def __init__(self, splines, coef):
-        self.splines, self.coef = splines, coef
+    def __init__(self, terms, others, pos, coef):
+        self.terms, self.others, self.pos, self.coef = terms, others, pos, coef
 
     def predict(self, Z):
-        return self.splines.features(Z) @ self.coef
+        D = np.concatenate(
+            [Z[:, self.others], self.terms.transform(Z, self.pos)], axis=1
+        )
+        return D @ self.coef
 
 
 class DefaultContinuous:
@@ -259,26 +223,33 @@ class DefaultContinuous:
     Z : ndarray of shape (n_samples, p)
         Standardised training rows.
     hinge_cols : array-like of int
-        Continuous columns (they get spline terms).
+        Continuous columns (they have spline terms).
     alphas : ndarray of float
         Penalties.
     mode : {"auto", "ridge", "splines"}
-        "auto": per group the better on held-out rows; else that model.
+        "auto": per group ridge, or splines where the screen finds partners
+        and they predict the held-out rows better; "splines": splines
+        wherever the screen finds partners; "ridge": ridge.
     """
 
     @_one_blas_thread
     def __init__(self, Z, hinge_cols, alphas, mode):
         self.mode = mode
         self.ridge = RidgeAll(Z, alphas)
-        self.splines = None
-        size = Z.shape[1] + len(hinge_cols) * TERMS
+        self.single_coef = self.single_resid = self.splines = None
         wanted = mode == "splines" or (
-            mode == "auto" and self.ridge.val.any() and size <= MAX_FEATURES
+            mode == "auto" and self.ridge.val.any() and len(hinge_cols) <= MAX_COLUMNS
         )
         if wanted and len(hinge_cols):
-            self.splines = SplineRidgeAll(Z, hinge_cols, alphas, self.ridge.val)
-        self.single_coef = None  # ridge, (p, p)
-        self.single_splines = None  # (columns, coefficients) of spline singles
+            self._singles()
+            resid = Z - Z @ self.single_coef  # on all rows, for the screen
+            self.splines = SplineRidge(Z, hinge_cols, alphas, self.ridge.val, resid)
+        self.single_splines = {}  # column: SplineGroup
+
+    def _singles(self):
+        if self.single_coef is None:
+            fit = self.ridge.singles(with_resid=True)
+            self.single_coef, self.single_resid = fit
 
     def group(self, cols, others):
         """``(model, name)`` of a group's continuous columns: ``"single"``
@@ -292,42 +263,45 @@ class DefaultContinuous:
 
     @_one_blas_thread
     def _group(self, cols, others):
-        if self.mode == "splines":
-            coef, _ = self.splines.coef(cols, others)
-            return SplineGroup(self.splines, coef), "splines"
-        beta, resid_ridge = self.ridge.coef(cols, others, with_resid=True)
-        coef, _ = self.splines.coef(
-            cols, others, accept=lambda r: splines_better(resid_ridge, r)
-        )
-        if coef is not None:
-            return SplineGroup(self.splines, coef), "splines"
-        return beta, "ridge"
+        accept = None
+        if self.mode == "auto":
+            beta, resid_ridge = self.ridge.coef(cols, others, with_resid=True)
+
+            def accept(r):
+                return splines_better(resid_ridge, r)
+
+        model, _ = self.splines.coef(cols, others, accept)
+        if model is not None:
+            return model, "splines"
+        return (beta if accept else self.ridge.coef(cols, others)), "ridge"
 
     @_one_blas_thread
     def fit_singles(self, cols):
         """Fit the single-column groups ``cols``; returns those modelled by
-        splines (the others: ridge)."""
-        coef, resid = self.ridge.singles(with_resid=True)
-        self.single_coef = coef
+        splines (the others: ridge, :attr:`single_coef`)."""
+        self._singles()
         if self.splines is None:
             return []
-        cols = [c for c in cols if c in set(self.splines.hinge_cols)]
-        accept = None
-        if self.mode == "auto":
+        p = self.single_coef.shape[0]
+        for j in cols:
+            if j not in set(self.splines.terms.cols):
+                continue
+            accept = None
+            if self.mode == "auto":
+                lin = None if self.single_resid is None else self.single_resid[:, [j]]
 
-            def accept(r):
-                lin = None if resid is None else resid[:, cols]
-                return splines_better(lin, r, per_column=True)
+                def accept(r, lin=lin):
+                    return splines_better(lin, r)
 
-        cols, spline_coef, _ = self.splines.singles(cols, accept)
-        if cols:
-            self.single_splines = (np.asarray(cols), spline_coef)
-        return cols
+            others = np.delete(np.arange(p), j)
+            model, _ = self.splines.coef([j], others, accept)
+            if model is not None:
+                self.single_splines[j] = model
+        return list(self.single_splines)
 
     def predict_singles(self, Z):
         """Standardised predictions of every single column, shape (n, p)."""
         out = Z @ self.single_coef
-        if self.single_splines is not None:
-            cols, coef = self.single_splines
-            out[:, cols] = self.splines.features(Z) @ coef
+        for j, model in self.single_splines.items():
+            out[:, j] = model.predict(Z)[:, 0]
         return out

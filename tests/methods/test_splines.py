@@ -7,7 +7,8 @@ import pytest
 from sklearn.linear_model import LinearRegression, Ridge
 
 from skimportance import ConditionalSampler, permutation_importance
-from skimportance._methods.splines import SplineRidgeAll
+from skimportance._methods.ridge import RidgeAll
+from skimportance._methods.splines import SplineRidge, SplineTerms
 
 
 def _quadratic(n=400, seed=0):
@@ -19,29 +20,26 @@ def _quadratic(n=400, seed=0):
     return X
 
 
-def test_spline_ridge_equals_sklearn_ridge_on_its_features():
+def test_spline_model_is_sklearn_ridge_on_the_partners_terms():
     X = _quadratic(n=300)
     Z = (X - X.mean(0)) / X.std(0)
-    val = np.zeros(len(Z), dtype=bool)
-    val[::5] = True
-    splines = SplineRidgeAll(Z, np.arange(4), np.array([0.1]), val)
-    F = splines.features(Z)
-    np.testing.assert_allclose(F.mean(0), 0, atol=1e-12)
-    for cols in ([1], [0, 3]):
-        others = [c for c in range(5) if c not in cols]
-        outside = np.isin(splines.owner, others)
-        expected = Ridge(alpha=0.1 * len(Z), fit_intercept=False)
-        expected.fit(F[:, outside], Z[:, cols])
-        coef, resid = splines.coef(cols, others)
-        np.testing.assert_allclose(
-            coef[outside], expected.coef_.reshape(len(cols), -1).T, atol=1e-12
-        )
-        assert np.all(coef[~outside] == 0) and resid.shape == (60, len(cols))
-    kept, single, _ = splines.singles([0, 1, 2])
-    assert kept == [0, 1, 2]
-    for i, j in enumerate([0, 1, 2]):
-        others = [c for c in range(5) if c != j]
-        np.testing.assert_allclose(single[:, i], splines.coef([j], others)[0][:, 0])
+    ridge = RidgeAll(Z, np.array([0.1]))
+    resid = Z - Z @ ridge.singles()
+    splines = SplineRidge(Z, np.arange(5), np.array([0.1]), ridge.val, resid)
+    terms = SplineTerms(Z, np.arange(5))
+    np.testing.assert_allclose(terms.train.mean(0), 0, atol=1e-12)
+    np.testing.assert_allclose(terms.transform(Z, np.arange(5)), terms.train)
+    np.testing.assert_allclose(terms.transform(Z, [3])[:, 1], terms.train[:, 8])
+    # the screen: x0 is the partner of x1 (x1 = x0**2 + noise), nothing else
+    assert splines.partners([1], [0, 2, 3, 4]).tolist() == [0]
+    assert splines.partners([3], [0, 1, 2, 4]).tolist() == []
+    model, resid = splines.coef([1], [0, 2, 3, 4])
+    assert resid is None  # one penalty: no held-out rows
+    D = np.column_stack([Z[:, [0, 2, 3, 4]], terms.transform(Z, [0])])
+    expected = Ridge(alpha=0.1 * len(Z), fit_intercept=False).fit(D, Z[:, 1])
+    np.testing.assert_allclose(model.coef[:, 0], expected.coef_, atol=1e-12)
+    np.testing.assert_allclose(model.predict(Z)[:, 0], expected.predict(D))
+    assert splines.coef([3], [0, 1, 2, 4]) == (None, None)  # no partner
 
 
 def test_the_choice_is_splines_on_quadratic_and_ridge_on_linear_dependence():
@@ -115,6 +113,6 @@ def test_categorical_columns_keep_the_classifier_and_user_models_still_work():
     given = ConditionalSampler(continuous=LinearRegression()).fit(X, groups)
     assert given.continuous_models_.tolist()[:4] == ["given"] * 4
     forced = ConditionalSampler(continuous="splines").fit(X, groups)
-    assert forced.continuous_models_.tolist()[:4] == ["splines"] * 4
+    assert forced.continuous_models_[1] == "splines"  # where the screen finds x0
     with pytest.raises(ValueError, match="continuous"):
         ConditionalSampler(continuous="cubic").fit(X, groups)
