@@ -168,6 +168,18 @@ class SplineRidge:
         order = order[score[order] > self.threshold][:MAX_PARTNERS]
         return pos[order]
 
+    def screened(self, cols):
+        """The columns among ``cols`` (single-column groups) that may have a
+        partner: continuous, and (with a screen) a score above its threshold
+        in some other column's terms."""
+        cols = [j for j in cols if j in set(self.terms.cols)]
+        if self.scores is None or not cols:
+            return cols
+        scores = self.scores[:, cols].copy()
+        own = np.searchsorted(self.terms.cols, cols)  # each column's own terms
+        scores[own, np.arange(len(cols))] = 0.0
+        return [j for j, hit in zip(cols, (scores > self.threshold).any(0)) if hit]
+
     def coef(self, cols, others, accept=None):
         """The spline model of ``Z[:, cols]`` from ``others``: ``(model,
         resid)``, a :class:`SplineGroup` (None without partners, or when
@@ -283,9 +295,7 @@ class DefaultContinuous:
         if self.splines is None:
             return []
         p = self.single_coef.shape[0]
-        for j in cols:
-            if j not in set(self.splines.terms.cols):
-                continue
+        for j in self.splines.screened(cols):
             accept = None
             if self.mode == "auto":
                 lin = None if self.single_resid is None else self.single_resid[:, [j]]
