@@ -21,10 +21,20 @@ Three tables (issue 16):
 (c) **Near-duplicates**: x1 = x0 + tiny noise. Under conditional importance each
     is replaceable by the other and both come out near zero; measured as a
     group they are found again.
+(d) **Nonlinear stand-in** (``--nonlinear``, issue 25): x1 = x0**2 + 0.5*noise
+    (no linear correlation with x0); y = x0**2 + 0.5*x0 + x2 + noise, so y does
+    not depend on x1 given x0; x3..x7 noise. ``MLPRegressor`` measured as in
+    (a) on ``--n-nonlinear`` datasets with ``method="permutation"``,
+    ``ConditionalSampler(continuous="ridge")`` (the default before issue 25),
+    ``method="conditional"`` (the default: ridge or a spline model per input,
+    chosen on held-out rows) and, for reference, a degree-2 polynomial
+    conditional model (the issue's). Printed: how often x1 is kept, how often
+    x0 is kept, how often x1 is kept *while* x0 is kept, and the noise rate.
 
-    nice -n 5 python benchmarks/bench_conditional.py              # everything
+    nice -n 5 python benchmarks/bench_conditional.py              # (a)-(c)
     python benchmarks/bench_conditional.py --quick                # smoke run
     python benchmarks/bench_conditional.py --only cost            # one table
+    python benchmarks/bench_conditional.py --only nonlinear       # (d) alone
 
 hidimstat is optional (``pip install hidimstat``): without it its row is left out.
 """
@@ -47,9 +57,16 @@ from _common import (
     timed,
 )
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression
 from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import PolynomialFeatures
 
-from skimportance import KerasImportanceSelector, permutation_importance
+from skimportance import (
+    ConditionalSampler,
+    KerasImportanceSelector,
+    permutation_importance,
+)
 
 METHODS = ("permutation", "conditional")
 
@@ -265,6 +282,58 @@ def save_figure(out, path):
     fig.savefig(path, dpi=120, bbox_inches="tight")
 
 
+def nonlinear_data(seed, n=600):
+    """(d): x1 = x0**2 + 0.5*noise, y = x0**2 + 0.5*x0 + x2 + 0.3*noise."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 8))
+    X[:, 1] = X[:, 0] ** 2 + 0.5 * X[:, 1]
+    y = X[:, 0] ** 2 + 0.5 * X[:, 0] + X[:, 2] + 0.3 * rng.normal(size=n)
+    return X, y
+
+
+NONLINEAR_METHODS = {
+    "permutation": lambda: "permutation",
+    'ConditionalSampler(continuous="ridge")': lambda: ConditionalSampler(
+        continuous="ridge"
+    ),
+    'conditional (default: "auto")': lambda: "conditional",
+    "ConditionalSampler(continuous=degree-2 polynomial OLS), reference": lambda: (
+        ConditionalSampler(
+            continuous=make_pipeline(PolynomialFeatures(2), LinearRegression())
+        )
+    ),
+}
+
+
+def nonlinear_table(args):
+    """(d): the stand-in x1 = x0**2 + noise under each method."""
+    clock = Stopwatch()
+    counts = {name: np.zeros(5, dtype=int) for name in NONLINEAR_METHODS}
+    for seed in range(args.n_nonlinear):
+        X, y = nonlinear_data(2000 + seed)
+        for name, method in NONLINEAR_METHODS.items():
+            selector = KerasImportanceSelector(
+                mlp(seed), method=method(), refit=False, random_state=seed
+            )
+            s = selector.fit(X, y).get_support()
+            counts[name] += [s[1], s[0], s[0] and s[1], s[3:].sum(), 1]
+    print(
+        "\n(d) Nonlinear stand-in: x1 = x0^2 + 0.5*noise (no linear correlation), "
+        "y = x0^2 + 0.5*x0 + x2 + noise, x3..x7 noise; 600 rows, MLPRegressor, "
+        "KerasImportanceSelector defaults (cv=3, row-level test, fdr_bh), "
+        f"Wilson 95% intervals; {clock.seconds:.0f} s\n"
+    )
+    print_table(
+        ["method", "x1 (stand-in) kept", "x0 kept", "x1 kept while x0 kept"]
+        + ["noise kept"],
+        [
+            [name, share(x1, n), share(x0, n), share(both, x0), share(noise, 5 * n)]
+            for name, (x1, x0, both, noise, n) in counts.items()
+        ],
+    )
+    return counts
+
+
 def parse_args(argv):
     parser = argument_parser(__doc__)
     parser.add_argument("--n-datasets", type=int, default=120)
@@ -273,14 +342,20 @@ def parse_args(argv):
     parser.add_argument("--n-rows", type=int, default=5000)
     parser.add_argument("--n-repeats", type=int, default=5)
     parser.add_argument("--timing-repeats", type=int, default=3)
+    parser.add_argument("--n-nonlinear", type=int, default=60)
     parser.add_argument("--figure", default=None, help="save (c) as a PNG here")
     parser.add_argument(
-        "--only", choices=("selection", "cost", "duplicates"), default=None
+        "--nonlinear", action="store_true", help="add (d), the nonlinear stand-in"
+    )
+    parser.add_argument(
+        "--only",
+        choices=("selection", "cost", "duplicates", "nonlinear"),
+        default=None,
     )
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     args = parser.parse_args(argv)
     if args.quick:
-        args.n_datasets, args.n_keras = 1, 0
+        args.n_datasets, args.n_keras, args.n_nonlinear = 1, 0, 1
         args.n_features, args.n_rows, args.timing_repeats = 8, 300, 1
     return args
 
@@ -289,15 +364,17 @@ TABLES = {
     "selection": selection_table,
     "cost": cost_table,
     "duplicates": duplicates_table,
+    "nonlinear": nonlinear_table,
 }
 
 
 def main(argv=None):
     args = parse_args(argv)
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    return {
-        name: table(args) for name, table in TABLES.items() if args.only in (None, name)
-    }
+    wanted = [args.only] if args.only else ["selection", "cost", "duplicates"]
+    if args.nonlinear and "nonlinear" not in wanted:
+        wanted.append("nonlinear")
+    return {name: TABLES[name](args) for name in wanted}
 
 
 if __name__ == "__main__":

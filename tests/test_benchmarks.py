@@ -153,6 +153,21 @@ def test_bench_conditional_quick(capsys):
     assert "| x1 (near-duplicate of x0) |" in capsys.readouterr().out
 
 
+def test_bench_conditional_nonlinear_quick(capsys):
+    """(d), the nonlinear stand-in: one dataset under each method."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_conditional
+
+    counts = bench_conditional.main(["--quick", "--only", "nonlinear"])["nonlinear"]
+    assert len(counts) == 4 and all(c[4] == 1 for c in counts.values())
+    # x0 = the real input, found by every method
+    assert all(c[1] == 1 for c in counts.values())
+    assert "x1 kept while x0 kept |" in capsys.readouterr().out
+
+
 def test_common_tables():
     import _common
 

@@ -6,7 +6,8 @@ fitted on training rows (:meth:`ConditionalSampler.fit`) or cross-fitted on
 the evaluated rows (:meth:`ConditionalSampler.cross_fit`); the replacement
 values are its predictions plus the residuals in permuted order (continuous
 columns) or draws from its predicted class probabilities (categorical ones).
-The default continuous model is :class:`~skimportance._methods.ridge.RidgeAll`.
+The default continuous model (:class:`~skimportance._methods.splines.DefaultContinuous`)
+is, per group, ridge or a spline model, whichever predicts held-out rows better.
 """
 
 from numbers import Integral
@@ -17,7 +18,7 @@ from sklearn.model_selection import KFold
 
 from .._utils.compat import HasMethods, Interval, StrOptions
 from .base import BaseSampler, Replacements, integer_columns
-from .ridge import RidgeAll
+from .splines import DefaultContinuous, SplineGroup
 
 __all__ = ["ConditionalSampler"]
 
@@ -83,13 +84,26 @@ class ConditionalSampler(BaseSampler):
 
     Parameters
     ----------
-    continuous : regressor or None, default=None
+    continuous : regressor, {"auto", "ridge", "splines"} or None, default="auto"
         Model of a group's continuous columns from the columns outside the
-        group (cloned for each group; given 2-D targets for groups of several
-        columns). None: ridge regression on the standardised columns, its
-        penalty chosen per group on a fifth of the training rows from
-        ``alphas``; all groups are solved from one eigendecomposition of the
-        correlation matrix, which keeps it cheap.
+        group. A regressor is cloned for each group (given 2-D targets for
+        groups of several columns). "ridge": ridge regression on the
+        standardised columns, its penalty chosen per group on a fifth of the
+        training rows from ``alphas``; all groups are solved from one
+        eigendecomposition of the correlation matrix, which keeps it cheap.
+        "auto" (or None): per group, ridge or a spline model, whichever
+        predicts the held-out fifth better: the spline model is ridge on the
+        other columns and on quadratic spline terms (``z**2`` and
+        ``max(z - k, 0)**2`` at knots ``k`` at the 15%, 50% and 85%
+        quantiles) of up to 5 *partners*, the columns whose terms correlate
+        with the group's ridge residuals (a screen at 1%, Bonferroni over the
+        terms). It removes nonlinear dependence such as x1 = x0**2 + noise.
+        Splines are kept only where they beat ridge by more than twice the
+        standard error of the difference (and by 1%) or by 20%, so linear
+        dependence keeps ridge's numbers; a group without partners costs
+        nothing more. "splines": the spline model wherever the screen finds
+        partners. With more than 300 continuous columns "auto" is ridge.
+        ``continuous_models_`` says which was used.
     categorical : classifier or None, default=None
         Model of a categorical column (with ``predict_proba``) from the columns
         outside its group, cloned for each. None: a
@@ -105,7 +119,7 @@ class ConditionalSampler(BaseSampler):
     max_categories : int, default=10
         See ``feature_types``.
     alphas : array-like of float, default=(1e-4, 1e-3, 1e-2, 0.1, 1, 10)
-        Penalties tried by the default ridge model (relative to unit variance).
+        Penalties tried by the default models (relative to unit variance).
     cv : int, default=3
         Folds of the cross-fitting in :func:`permutation_importance`.
 
@@ -113,6 +127,10 @@ class ConditionalSampler(BaseSampler):
     ----------
     feature_types_ : ndarray of str
         The kind of each column, as used.
+    continuous_models_ : ndarray of str
+        The model of each group's continuous columns: "ridge", "splines",
+        "given" (``continuous`` was a regressor), "mean" (no column outside
+        the group) or "none" (no continuous column).
 
     See Also
     --------
@@ -133,7 +151,11 @@ class ConditionalSampler(BaseSampler):
     """
 
     _parameter_constraints: dict = {
-        "continuous": [HasMethods(["fit", "predict"]), None],
+        "continuous": [
+            HasMethods(["fit", "predict"]),
+            StrOptions({"auto", "ridge", "splines"}),
+            None,
+        ],
         "categorical": [HasMethods(["fit", "predict_proba"]), None],
         "feature_types": [StrOptions({"auto", "continuous"}), "array-like"],
         "max_categories": [Interval(Integral, 1, None, closed="left")],
@@ -143,7 +165,7 @@ class ConditionalSampler(BaseSampler):
 
     def __init__(
         self,
-        continuous=None,
+        continuous="auto",
         categorical=None,
         *,
         feature_types="auto",
@@ -236,29 +258,41 @@ class ConditionalSampler(BaseSampler):
         self.scale_ = np.where(scale > 0, scale, 1.0)
         Z = (X - self.mean_) / self.scale_
         self.models_ = []
-        ridge = None
-        if self.continuous is None:
-            ridge = RidgeAll(Z, np.asarray(self.alphas, dtype=float))
+        default, names, singles = None, [], []
+        if self.continuous is None or isinstance(self.continuous, str):
+            mode = self.continuous or "auto"
+            hinge = np.flatnonzero(self.feature_types_ == "continuous")
+            alphas = np.asarray(self.alphas, dtype=float)
+            default = DefaultContinuous(Z, hinge, alphas, mode)
         for group in self.groups_:
             others = np.setdiff1d(np.arange(X.shape[1]), group)
             cont = [i for i, j in enumerate(group) if self._kind(j) == "continuous"]
             cat = [i for i, j in enumerate(group) if self._kind(j) == "categorical"]
-            cont_model = None
+            cont_model, name = None, "none" if not cont else "mean"
             if cont and len(others):
                 cols = [group[i] for i in cont]
-                if ridge is not None and len(cols) == 1:
-                    cont_model = "single"  # a column of ridge.singles()
-                elif ridge is not None:
-                    cont_model = ridge.coef(cols, others)
+                if default is not None:
+                    cont_model, name = default.group(cols, others)
+                    if name is None:  # one column: chosen with the others below
+                        singles.append(cols[0])
                 else:
                     target = X[:, cols] if len(cols) > 1 else X[:, cols[0]]
                     cont_model = clone(self.continuous).fit(X[:, others], target)
+                    name = "given"
+            names.append(name)
             cat_models = {}
             for i in cat:
                 cat_models[i] = self._fit_categorical(X, Z, others, group[i])
             self.models_.append((others, cont, cont_model, cat_models))
-        single = any(isinstance(m[2], str) for m in self.models_)
-        self.single_coef_ = ridge.singles() if single else None
+        self._default = None
+        if singles:
+            spline_cols = set(default.fit_singles(singles))
+            self._default = default
+            names = [
+                ("splines" if g[0] in spline_cols else "ridge") if n is None else n
+                for n, g in zip(names, self.groups_)
+            ]
+        self.continuous_models_ = np.array(names)
         return self
 
     def _kind(self, j):
@@ -286,8 +320,8 @@ class ConditionalSampler(BaseSampler):
         Z = (X_eval - self.mean_) / self.scale_
         out = []
         singles = None
-        if self.single_coef_ is not None:  # every single column at once
-            singles = Z @ self.single_coef_
+        if self._default is not None:  # every single column at once
+            singles = self._default.predict_singles(Z)
         for group, (others, cont, cont_model, cat_models) in zip(
             self.groups_, self.models_
         ):
@@ -301,6 +335,8 @@ class ConditionalSampler(BaseSampler):
                 elif isinstance(cont_model, np.ndarray):
                     mean = Z[:, others] @ cont_model
                     mean = mean * self.scale_[cols] + self.mean_[cols]
+                elif isinstance(cont_model, SplineGroup):
+                    mean = cont_model.predict(Z) * self.scale_[cols] + self.mean_[cols]
                 else:
                     mean = np.asarray(cont_model.predict(X_eval[:, others]), float)
                     mean = mean.reshape(len(X_eval), len(cols))

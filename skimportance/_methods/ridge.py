@@ -27,47 +27,64 @@ class RidgeAll:
         val = np.zeros(n, dtype=bool)
         if n >= 10 and len(alphas) > 1:
             val[rng.permutation(n)[: max(2, n // 5)]] = True
+        self.val = val  # the held-out rows (none for few rows or one penalty)
         self.Z_val = Z[val]
         self.fit_part = _Eigen(Z[~val]) if val.any() else None
         self.all = _Eigen(Z)
 
-    def coef(self, cols, others):
-        alpha = self.alphas[0]
+    def coef(self, cols, others, with_resid=False):
+        """Coefficients of ``Z[:, cols]`` on ``Z[:, others]``; with
+        ``with_resid``, also the held-out residuals at the chosen penalty
+        (None without held-out rows)."""
+        alpha, best = self.alphas[0], None
         if self.fit_part is not None:
-            errors = []
+            errors, resids = [], []
             for a in self.alphas:
                 beta = self.fit_part.coef(a, cols, others)
-                resid = self.Z_val[:, cols] - self.Z_val[:, others] @ beta
-                errors.append(np.mean(resid**2))
-            alpha = self.alphas[int(np.argmin(errors))]
-        return self.all.coef(alpha, cols, others)
+                resids.append(self.Z_val[:, cols] - self.Z_val[:, others] @ beta)
+                errors.append(np.mean(resids[-1] ** 2))
+            best = int(np.argmin(errors))
+            alpha = self.alphas[best]
+        coef = self.all.coef(alpha, cols, others)
+        if with_resid:
+            return coef, None if best is None else resids[best]
+        return coef
 
-    def singles(self):
+    def singles(self, with_resid=False):
         """Coefficients of every column on all the others, shape (p, p):
         column ``j`` predicts ``Z[:, j]`` (its own entry is 0). With
         ``D = diag(Theta)``, the residuals are ``Z Theta D^-1``, so the
-        coefficients are ``I - Theta D^-1``; the penalty is chosen per column."""
+        coefficients are ``I - Theta D^-1``; the penalty is chosen per column.
+        With ``with_resid``, also the held-out residuals of each column at its
+        penalty, shape (n_held_out, p) (None without held-out rows)."""
         p = len(self.all.values)
         alphas = np.full(p, self.alphas[0])
+        resid = None
         if self.fit_part is not None:
-            errors = []
+            errors, resids = [], []
             for a in self.alphas:
                 theta = self.fit_part.theta(a)
-                resid = self.Z_val @ (theta / np.diag(theta))
-                errors.append(np.mean(resid**2, axis=0))
-            alphas = self.alphas[np.argmin(np.array(errors), axis=0)]
+                resids.append(self.Z_val @ (theta / np.diag(theta)))
+                errors.append(np.mean(resids[-1] ** 2, axis=0))
+            best = np.argmin(np.array(errors), axis=0)
+            alphas = self.alphas[best]
+            resid = np.array(resids)[best, :, np.arange(p)].T
         coef = np.empty((p, p))
         for a in np.unique(alphas):
             theta = self.all.theta(a)
             cols = np.flatnonzero(alphas == a)
             coef[:, cols] = -theta[:, cols] / np.diag(theta)[cols]
             coef[cols, cols] = 0.0
-        return coef
+        return (coef, resid) if with_resid else coef
 
 
 class _Eigen:
-    def __init__(self, Z):
-        gram = Z.T @ Z / max(1, len(Z))
+    """``Theta = (gram + alpha I)^-1`` for any penalty, from one
+    eigendecomposition of ``gram`` (``Z'Z/n`` unless given)."""
+
+    def __init__(self, Z, gram=None):
+        if gram is None:
+            gram = Z.T @ Z / max(1, len(Z))
         self.values, self.vectors = np.linalg.eigh(gram)
         self._theta = {}
 
