@@ -28,13 +28,9 @@ scikeras 0.13 (its last release, unmaintained)
     * ``random_state`` making TensorFlow deterministic for that fit only
       (scikeras' left it on for the whole process).
 
-    scikit-learn's ``check_estimator`` passes on both but for three checks
-    Keras makes impossible and ``check_estimator_tags_renamed`` (``BaseWrapper``,
-    kept as a base, defines the legacy ``_more_tags``);
-    ``tests/test_scikeras_wrappers.py`` lists each with its reason. scikeras'
-    own test suite shows no failure from these changes
-    (``benchmarks/bench_scikeras_suite.py``; user guide, "Backends and
-    wrappers").
+    ``check_estimator`` passes on both but for the checks that
+    ``tests/test_scikeras_wrappers.py`` lists with their reasons; scikeras' own
+    suite shows no failure from these changes (user guide, "Backends").
 
 Keras 3 ``keras.wrappers``
     ``clone`` drops ``fit_kwargs``, so every clone (each CV fold, each grid
@@ -386,10 +382,8 @@ def make_trainable(model, *, task="auto", **fit_kwargs):
         arguments (``input_shape``) is not called before fit: give the task.
     **fit_kwargs : dict
         Passed to ``keras.Model.fit``: ``epochs``, ``batch_size``,
-        ``callbacks``... (``verbose=0`` unless given). Without ``epochs``, a
-        trained ``model``'s copies train for the epochs of its last ``fit``
-        (read from ``model.history``); when there is none to read, a warning
-        says that each copy would train for Keras' default of one epoch.
+        ``callbacks``... (``verbose=0`` unless given). No ``epochs``: those
+        of ``model``'s last ``fit`` (``model.history``), else a warning.
 
     Returns
     -------
