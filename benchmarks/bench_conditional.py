@@ -146,7 +146,7 @@ def selection_table(args):
     print(
         f"\n(a) Selection: x1 = 0.8*x0 + noise (correlation 0.8), "
         "y = sin(2*x0) + x2^2 + noise, x3..x7 noise; 600 rows, "
-        "KerasImportanceSelector defaults (cv=3, row-level test, fdr_bh), "
+        "KerasImportanceSelector defaults (cv=3, cv_test='fold', fdr_bh), "
         f"Wilson 95% intervals; {clock.seconds:.0f} s\n"
     )
     columns = ["model", "method", "x1 (stand-in) kept", "x0 and x2 found"]
@@ -320,7 +320,7 @@ def nonlinear_table(args):
     print(
         "\n(d) Nonlinear stand-in: x1 = x0^2 + 0.5*noise (no linear correlation), "
         "y = x0^2 + 0.5*x0 + x2 + noise, x3..x7 noise; 600 rows, MLPRegressor, "
-        "KerasImportanceSelector defaults (cv=3, row-level test, fdr_bh), "
+        "KerasImportanceSelector defaults (cv=3, cv_test='fold', fdr_bh), "
         f"Wilson 95% intervals; {clock.seconds:.0f} s\n"
     )
     print_table(
