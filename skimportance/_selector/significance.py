@@ -150,6 +150,7 @@ def row_level_test(
     variance="row",
     clusters=None,
     scale=None,
+    moments=None,
 ):
     """Cross-fitted row-level test of each group's importance.
 
@@ -175,6 +176,9 @@ def row_level_test(
     scale : float or None
         The loss's scale (e.g. the baseline score's magnitude), for the
         check that the standard error is not rounding noise.
+    moments : tuple or None, default=None
+        :func:`split_moments` of these rows, when the caller has them already
+        (None: computed here).
 
     Returns
     -------
@@ -189,9 +193,9 @@ def row_level_test(
     """
     n_splits = len(row_importances)
     n_groups = row_importances[0].shape[0]
-    means, split_var, influence, units, largest = split_moments(
-        row_importances, row_weights, row_index, clusters
-    )
+    if moments is None:
+        moments = split_moments(row_importances, row_weights, row_index, clusters)
+    means, split_var, influence, units, largest = moments
     too_few = bool(np.any(units[1] < 2))
     n_eff = float(np.sum(units[2]))
     mean = means.mean(axis=0)

@@ -60,8 +60,8 @@ def significance_test(results, splits, alpha, variance="fold"):
         clusters = None if any(c is None for c in clusters) else clusters
         drops = [r.row_importances for r in results]
         weights = [r.row_weights for r in results]
-        means, split_var, _, units, _ = split_moments(drops, weights, rows, clusters)
-        moments = dict(importances=means, variances=split_var, n_effective=units[0])
+        moments = split_moments(drops, weights, rows, clusters)
+        means, split_var, _, units, _ = moments
         _, se, pvalues, ci = row_level_test(
             drops,
             weights,
@@ -70,9 +70,11 @@ def significance_test(results, splits, alpha, variance="fold"):
             variance=variance,
             clusters=clusters,
             scale=float(np.mean([abs(r.baseline) for r in results])),
+            moments=moments,
         )
-        _warn_untested(results, clusters, se, pvalues)
-        return pvalues, ci, "row", _split_results(results, moments)
+        _warn_untested(clusters, units, se, pvalues)
+        per_split = dict(importances=means, variances=split_var, n_effective=units[0])
+        return pvalues, ci, "row", _split_results(results, per_split)
     group_imp = np.concatenate([r.importances for r in results], axis=1)
     ratios = [len(te) / len(tr) for tr, te in splits if tr is not None]
     pvalues, ci = split_level_test(
@@ -101,12 +103,13 @@ def _split_results(results, moments=None):
     return out
 
 
-def _warn_untested(results, clusters, se, pvalues):
-    """Warn when the row-level test gave NaN p-values, and why."""
+def _warn_untested(clusters, units, se, pvalues):
+    """Warn when the row-level test gave NaN p-values, and why (``units``:
+    :func:`split_moments`' per-split counts)."""
     if not np.isnan(pvalues).any():
         return
+    fewest = int(units[1].min())
     units = "groups" if clusters is not None else "rows"
-    fewest = min(len(np.unique(c)) for c in (clusters or [r.rows for r in results]))
     if np.isnan(se).all():
         why = (
             f"a split has {fewest} evaluated {units}; a standard error needs at "
