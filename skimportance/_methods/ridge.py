@@ -80,11 +80,10 @@ class RidgeAll:
 
 class _Eigen:
     """``Theta = (gram + alpha I)^-1`` for any penalty, from one
-    eigendecomposition of ``gram`` (``Z'Z/n`` unless given)."""
+    eigendecomposition of ``gram = Z'Z/n``."""
 
-    def __init__(self, Z, gram=None):
-        if gram is None:
-            gram = Z.T @ Z / max(1, len(Z))
+    def __init__(self, Z):
+        gram = Z.T @ Z / max(1, len(Z))
         self.values, self.vectors = np.linalg.eigh(gram)
         self._theta = {}
 
