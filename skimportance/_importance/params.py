@@ -103,8 +103,9 @@ inference : {"auto", "batched", "predict"}, default="auto"
 function scores its baseline on all rows, the selector on the drawn ones)."""
 
 
-def fill_doc(obj):
-    """Put the shared parameter text into ``obj``'s docstring (``${name}``)."""
+def fill_doc(obj, docs=PARAM_DOCS):
+    """Put the shared parameter text (``docs``: by name) into ``obj``'s
+    docstring (``${name}``)."""
     if obj.__doc__:  # None under python -OO
-        obj.__doc__ = string.Template(obj.__doc__).substitute(PARAM_DOCS)
+        obj.__doc__ = string.Template(obj.__doc__).substitute(docs)
     return obj

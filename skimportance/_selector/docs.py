@@ -2,9 +2,7 @@
 (``${cv_test}``, ``${split_results_}``), filled in with the shared text of
 :mod:`skimportance._importance.params` by :func:`fill_selector_doc`."""
 
-import string
-
-from .._importance.params import PARAM_DOCS
+from .._importance.params import PARAM_DOCS, fill_doc
 
 __all__ = ["SELECTOR_DOCS", "fill_selector_doc"]
 
@@ -42,7 +40,4 @@ SELECTOR_DOCS = {
 
 def fill_selector_doc(obj):
     """Put the shared and the selector's text into ``obj``'s docstring."""
-    if obj.__doc__:  # None under python -OO
-        text = string.Template(obj.__doc__)
-        obj.__doc__ = text.substitute({**PARAM_DOCS, **SELECTOR_DOCS})
-    return obj
+    return fill_doc(obj, {**PARAM_DOCS, **SELECTOR_DOCS})
