@@ -170,8 +170,7 @@ def _replacements(method, X_eval, X_train, groups, perms, seed):
     if is_permutation(sampler):
         return None
     sampler = clone(sampler)
-    if hasattr(sampler, "with_dtypes"):  # kinds read from the dtypes as given
-        sampler = sampler.with_dtypes(X_eval)
+    sampler = sampler.with_dtypes(X_eval)  # kinds read from the dtypes as given
     X_eval = flat_numeric(X_eval)
     if X_train is None:  # no training rows: cross-fitted on the evaluated rows
         return sampler.cross_fit(X_eval, groups, perms, seed)

@@ -60,6 +60,11 @@ class BaseSampler(BaseEstimator):
     input.
     """
 
+    def with_dtypes(self, X):
+        """The sampler to use on X as given (before it is seen as floats):
+        ``self`` unless a sampler reads kinds of columns from the dtypes."""
+        return self
+
     def fit(self, X, groups):
         """Learn from training rows ``X``; returns self."""
         raise NotImplementedError
