@@ -24,11 +24,6 @@ from .preprocessing import readapt
 from .rebuild import call_build_function, fresh_network
 from .several_inputs import InputLayout, is_several_inputs, n_rows, prepare_inputs
 
-
-def _values(X):
-    return X.values() if isinstance(X, dict) else X
-
-
 __all__ = ["TrainsFreshNetwork", "trainable_kind"]
 
 
@@ -48,8 +43,8 @@ class TrainsFreshNetwork:
 
     def _check_fit_X(self, X):
         if is_several_inputs(X):
-            InputLayout(X)  # each input a table, the same rows
-            self.n_features_in_ = sum(np.shape(p)[1] for p in _values(X))
+            # each input a table, the same rows
+            self.n_features_in_ = InputLayout(X).n_features
             return prepare_inputs(X)
         check_numeric(X)
         return np.asarray(validate_data(self, X, reset=True, allow_nd=True))
