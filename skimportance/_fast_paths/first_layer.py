@@ -76,8 +76,9 @@ class _Compiled:
         self.blocks, self.n_features = blocks, n_features
         self.units = [block.dense.units for block in blocks]
         units = int(sum(self.units))
-        whole = len(blocks) == 1 and blocks[0].rows is None
-        # where each flat column sits among the Dense layers' inputs
+        # one Dense layer over all the columns in their order, or where each
+        # flat column sits among the Dense layers' inputs
+        self.whole = whole = len(blocks) == 1 and blocks[0].rows is None
         order = None if whole else np.argsort(self._rows())
         variables = [
             v for block in blocks for layer in block.layers() for v in layer.variables
@@ -178,7 +179,7 @@ class _Compiled:
     def covers(self):
         """Whether every column of the flat table feeds exactly one row of
         one Dense kernel."""
-        if len(self.blocks) == 1 and self.blocks[0].rows is None:
+        if self.whole:
             return True
         return np.array_equal(np.sort(self._rows()), np.arange(self.n_features))
 
@@ -187,7 +188,7 @@ class _Compiled:
         kernels = [
             to_numpy(b.dense.kernel.value).astype(np.float32) for b in self.blocks
         ]
-        if len(self.blocks) == 1 and self.blocks[0].rows is None:
+        if self.whole:
             return kernels[0]
         out = np.zeros((self.n_features, sum(self.units)), dtype=np.float32)
         start = 0
