@@ -125,23 +125,34 @@ _muted = {}  # thread id -> depth of quiet_training blocks it is in
 _installed = None  # the proxy while any thread is silenced
 
 
+def _enter(depths):
+    """One block deeper for the calling thread (``depths``: thread id ->
+    depth; under ``_lock``)."""
+    tid = threading.get_ident()
+    depths[tid] = depths.get(tid, 0) + 1
+
+
+def _leave(depths):
+    """One block out for the calling thread (under ``_lock``)."""
+    tid = threading.get_ident()
+    depths[tid] -= 1
+    if not depths[tid]:
+        del depths[tid]
+
+
 def _mute():
     global _installed
     with _lock:
         if _installed is None:
             _installed = _ThreadMutedStdout(sys.stdout)
             sys.stdout = _installed
-        tid = threading.get_ident()
-        _muted[tid] = _muted.get(tid, 0) + 1
+        _enter(_muted)
 
 
 def _unmute():
     global _installed
     with _lock:
-        tid = threading.get_ident()
-        _muted[tid] -= 1
-        if not _muted[tid]:
-            del _muted[tid]
+        _leave(_muted)
         if not _muted and _installed is not None:
             # the last silenced thread leaves: put the stream back, unless
             # someone replaced sys.stdout meanwhile (the proxy then passes
@@ -196,15 +207,12 @@ def quiet_predict():
     user's own calls, in other threads or outside the block, still warn.
     """
     logger = logging.getLogger("tensorflow")
-    tid = threading.get_ident()
     with _lock:
         if _PREDICT_RETRACING not in logger.filters:
             logger.addFilter(_PREDICT_RETRACING)
-        _predicting[tid] = _predicting.get(tid, 0) + 1
+        _enter(_predicting)
     try:
         yield
     finally:
         with _lock:
-            _predicting[tid] -= 1
-            if not _predicting[tid]:
-                del _predicting[tid]
+            _leave(_predicting)
