@@ -119,13 +119,15 @@ class FlatInputsModel(FittedKerasModel):
         return super()._prepare(X)
 
 
-def _flat_model(inner, layout):
-    view = _flat_view(inner.model, layout)
+def _flat_model(model, kind, classes, layout):
+    """``model`` (a ``kind`` "classifier" or "regressor" with ``classes``)
+    seen through its one-input view, or None without one."""
+    view = _flat_view(model, layout)
     if view is None:
         return None
-    task = {"classifier": "classification", "regressor": "regression"}[inner._task()]
-    classes = inner.classes_ if task == "classification" else None
-    return FlatInputsModel(view, layout, classes=classes, task=task)
+    if kind == "classifier":
+        return FlatInputsModel(view, layout, classes=classes, task="classification")
+    return FlatInputsModel(view, layout, task="regression")
 
 
 def _inner_has(name):
@@ -178,15 +180,9 @@ class SeveralInputsEstimator(BaseEstimator):
             return None
         cached = getattr(self, "_view", None)
         if cached is None or cached[0] is not model:
-            task = fitted._task()
-            inner = FittedKerasModel(
-                model,
-                classes=getattr(fitted, "classes_", None)
-                if task == "classifier"
-                else None,
-                task="classification" if task == "classifier" else "regression",
-            )
-            cached = self._view = (model, _flat_model(inner, self.layout))
+            classes = getattr(fitted, "classes_", None)
+            view = _flat_model(model, fitted._task(), classes, self.layout)
+            cached = self._view = (model, view)
         return cached[1]
 
     @available_if(_inner_has("predict"))
@@ -255,7 +251,9 @@ def flat_problem(estimator, X, y, feature_groups=None):
         feature_groups = layout.groups()
     wrapped = None
     if isinstance(inner, FittedKerasModel):
-        wrapped = _flat_model(inner, layout)
+        wrapped = _flat_model(
+            inner.model, inner._task(), getattr(inner, "classes_", None), layout
+        )
     if wrapped is None:
         wrapped = SeveralInputsEstimator(inner, layout)
     return wrapped, layout.flatten(X), feature_groups, layout
