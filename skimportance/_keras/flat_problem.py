@@ -251,9 +251,10 @@ def flat_problem(estimator, X, y, feature_groups=None):
         feature_groups = layout.groups()
     wrapped = None
     if isinstance(inner, FittedKerasModel):
-        wrapped = _flat_model(
-            inner.model, inner._task(), getattr(inner, "classes_", None), layout
-        )
+        # the classes in output order (classes_ is sorted)
+        given = inner._given_classes() if inner._task() == "classifier" else None
+        classes = given if given is not None else getattr(inner, "classes_", None)
+        wrapped = _flat_model(inner.model, inner._task(), classes, layout)
     if wrapped is None:
         wrapped = SeveralInputsEstimator(inner, layout)
     return wrapped, layout.flatten(X), feature_groups, layout

@@ -5,6 +5,8 @@ below used ones), each input as a group, the selector prefit and with cv=3,
 ``transform`` in the same structure, and the selector before a network
 retrained on the kept columns."""
 
+import warnings
+
 import keras
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ from sklearn.pipeline import Pipeline
 
 from skimportance import KerasImportanceSelector, permutation_importance
 from skimportance._keras.several_inputs import InputLayout, is_several_inputs
-from skimportance.wrappers import make_trainable
+from skimportance.wrappers import FittedKerasModel, make_trainable
 
 
 def _two_inputs():
@@ -239,3 +241,26 @@ def test_cv_copies_readapt_each_input_and_take_the_fast_path(normalized, caplog)
         auto.importances_, plain.importances_, rtol=1e-4, atol=1e-5
     )
     assert set(auto.get_feature_names_out()) >= {"age", "income", "score"}
+
+
+def test_classes_in_output_order_reach_the_several_inputs_view():
+    # a sigmoid of P("no"): classes=["yes", "no"] in output order; the view of
+    # the two-input model must keep that order (it got the sorted classes_)
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    A, B = rng.normal(size=(400, 2)), rng.normal(size=(400, 2))
+    y = np.where(A[:, 0] + B[:, 0] > 0, "yes", "no")
+    a, b = keras.Input((2,), name="a"), keras.Input((2,), name="b")
+    joined = keras.layers.Concatenate()(
+        [keras.layers.Dense(4)(a), keras.layers.Dense(4)(b)]
+    )
+    model = keras.Model(
+        {"a": a, "b": b}, keras.layers.Dense(1, activation="sigmoid")(joined)
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
+    model.fit({"a": A, "b": B}, (y == "no").astype(float), epochs=10, verbose=0)
+    clf = FittedKerasModel(model, classes=["yes", "no"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "no better than class frequencies"
+        result = permutation_importance(clf, {"a": A, "b": B}, y, random_state=0)
+    assert result.importances_mean[0] > 0.1 and result.importances_mean[2] > 0.1
