@@ -165,6 +165,11 @@ def _test_text(selector):
             if n_splits == 1
             else f"held-out rows cross-fitted over {n_splits} splits"
         )
+        if n_splits > 1 and getattr(selector, "cv_test", "row") == "fold":
+            return (
+                f"one-sided test over {where} (row-level z-scores of the folds "
+                'combined with their correlation allowed for, cv_test="fold")'
+            )
         return f"one-sided test over {where} (row-level)"
     if test == "split":
         return (

@@ -100,6 +100,7 @@ def test_rule_names_the_test_alpha_and_correction(fitted, data):
     assert text.startswith("Rule: ")
     assert "alpha=0.05" in text and "test" in text
     assert "3 split" in text or "row-level" in text
+    assert 'cv_test="fold"' in text  # the default test of CV mode, named
     assert "min_features_to_select=1" in text
     X, y = data
     prefit = KerasImportanceSelector(
