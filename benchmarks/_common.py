@@ -81,74 +81,18 @@ def rate(k, n, digits=3, counts=False):
     return f"{k}/{n} = {text}" if counts else text
 
 
-MULTIPLE_TESTING = ("none", "holm", "fdr_bh")
-
-
-def adjust_pvalues(pvalues, method="none"):
-    """P-values adjusted for multiple testing, as ``KerasImportanceSelector``
-    adjusts them for ``multiple_testing=method`` (its ``pvalues_adjusted_``).
-
-    ``"none"``: unchanged. ``"holm"``: Holm's step-down (family-wise error):
-    the i-th smallest of m p-values becomes ``(m - i + 1) * p``, made
-    non-decreasing in that order and capped at 1. ``"fdr_bh"``:
-    Benjamini-Hochberg's step-up (false discovery rate): ``m / i * p``, made
-    non-increasing from the largest down, capped at 1. NaN p-values stay NaN
-    and do not count among the m tests; ties keep their order (stable sort).
-
-    The selector exposes the adjustment only for its own ``multiple_testing``
-    (one per fit); ``bench_calibration.py`` needs all three on the same fit,
-    so the few lines are here. ``bench_calibration.py`` checks on every fit
-    that this function reproduces the selector's ``group_pvalues_adjusted_``.
-    """
-    pvalues = np.asarray(pvalues, dtype=float)
-    if method == "none":
-        return pvalues.copy()
-    if method not in MULTIPLE_TESTING:
-        raise ValueError(f"method={method!r}; use one of {list(MULTIPLE_TESTING)}.")
-    out = np.full(pvalues.shape, np.nan)
-    finite = np.flatnonzero(~np.isnan(pvalues))
-    m = finite.size
-    if m == 0:
-        return out
-    order = finite[np.argsort(pvalues[finite], kind="stable")]
-    p = pvalues[order]
-    rank = np.arange(1, m + 1)
-    if method == "holm":
-        adjusted = np.maximum.accumulate(np.minimum(1.0, (m - rank + 1) * p))
-    else:
-        adjusted = np.minimum.accumulate((m / rank * p)[::-1])[::-1]
-        adjusted = np.minimum(1.0, adjusted)
-    out[order] = adjusted
-    return out
-
-
 def split_level_pvalues(importances, n_splits, test_train_ratio):
-    """One-sided p-values of Nadeau and Bengio's corrected resampled t-test.
-
-    The test the selector runs (``test_ == "split"``) for scorers that are not
-    means over rows: the repeats of each split are averaged, and the per-split
-    means get a one-sample t-test (df = n_splits - 1) whose variance term
-    ``s**2 / n_splits`` becomes ``s**2 * (1 / n_splits + test_train_ratio)``
-    for the overlap of the training sets (Machine Learning 52, 2003). A flat
-    row (no spread) gets 0 when its mean is positive, else 1; fewer than two
-    splits give NaN.
+    """One-sided p-values of Nadeau and Bengio's corrected resampled t-test:
+    the selector's split-level test (``test_ == "split"``, for scorers that
+    are not means over rows), from the statistics layer.
 
     ``importances``: shape (n_groups, n_splits * n_repeats), split-major (the
     selector's ``importances_``). ``bench_calibration.py`` applies it to fits
     whose own test is row-level, to compare the two tests on the same fits.
     """
-    importances = np.asarray(importances, dtype=float)
-    n_groups, n_total = importances.shape
-    if n_splits < 2:
-        return np.full(n_groups, np.nan)
-    values = importances.reshape(n_groups, n_splits, n_total // n_splits).mean(axis=2)
-    mean = values.mean(axis=1)
-    se = values.std(axis=1, ddof=1) * np.sqrt(1.0 / n_splits + test_train_ratio)
-    pvalues = np.empty(n_groups)
-    flat = se <= 1e-12 * np.maximum(1.0, np.abs(mean))
-    pvalues[flat] = np.where(mean[flat] > 0, 0.0, 1.0)
-    pvalues[~flat] = stats.t.sf(mean[~flat] / se[~flat], df=n_splits - 1)
-    return pvalues
+    from skimportance._statistics import split_level_test
+
+    return split_level_test(importances, n_splits, test_train_ratio)[0]
 
 
 # --- tables ------------------------------------------------------------------

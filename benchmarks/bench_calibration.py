@@ -36,9 +36,7 @@ is checked against the selector's default p-values on every fit.
 
 import numpy as np
 from _common import (
-    MULTIPLE_TESTING,
     Stopwatch,
-    adjust_pvalues,
     argument_parser,
     binary_mlp,
     cv_candidate_pvalues,
@@ -55,6 +53,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skimportance import KerasImportanceSelector
+from skimportance._statistics import MULTIPLE_TESTING, adjust_pvalues
 
 ALPHA = 0.05
 N_ROWS = 600
@@ -153,7 +152,7 @@ def measure(model, seed, mode):
 
 def check_selector(selector, model, seed, mode):
     """The fit ran the row-level test, and the benchmark's own multiple-testing
-    adjustment (``_common.adjust_pvalues``, applied to every option in
+    adjustment (the statistics layer's ``adjust_pvalues``, applied to every option in
     :func:`summarize`) reproduces the selector's for its ``multiple_testing``."""
     where = f"{model}, dataset {seed}, {mode}"
     if selector.test_ != "row":

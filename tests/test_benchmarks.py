@@ -193,24 +193,19 @@ def _selector_data(n=300, seed=0):
     return X, y
 
 
-@pytest.mark.parametrize("method", ["none", "holm", "fdr_bh"])
-def test_common_adjust_pvalues_is_the_selectors(method):
-    """The benchmarks' Holm and Benjamini-Hochberg reproduce the selector's
-    ``pvalues_adjusted_`` (public API), so bench_calibration's table rows for
-    "holm" and "fdr_bh" are the selector's own multiple-testing control."""
-    import _common
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
+def test_benchmarks_take_their_tests_from_the_statistics_layer():
+    """No benchmark keeps its own Holm/BH or split-level test: they import
+    the statistics layer, the selector's and the interactions' own."""
+    import ast
+    import pathlib
 
-    from skimportance import KerasImportanceSelector
-
-    X, y = _selector_data()
-    model = LogisticRegression().fit(X[:150], y[:150])
-    selector = KerasImportanceSelector(
-        model, cv="prefit", n_repeats=3, multiple_testing=method, random_state=0
-    ).fit(X[150:], y[150:])
-    ours = _common.adjust_pvalues(selector.pvalues_, method)
-    np.testing.assert_allclose(ours, selector.pvalues_adjusted_, rtol=1e-12)
+    folder = pathlib.Path(__file__).parent.parent / "benchmarks"
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        assert not defined & {"adjust_pvalues", "row_level_test", "fold_test"}, path
+    source = (folder / "bench_calibration.py").read_text()
+    assert "from skimportance._statistics import" in source
 
 
 def test_common_split_level_pvalues_is_the_selectors():

@@ -12,6 +12,7 @@ PACKAGE = pathlib.Path(skimportance.__file__).parent
 #: bottom to top; a module imports from its own subpackage or a lower floor
 FLOORS = [
     {"_utils"},
+    {"_statistics"},
     {"_keras"},
     {"_methods", "_engine", "_scoring", "wrappers"},
     {"_fast_paths"},

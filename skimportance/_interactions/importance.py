@@ -26,7 +26,6 @@ from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
-from scipy import stats
 from sklearn.utils import Bunch, check_array, check_random_state
 from sklearn.utils.random import sample_without_replacement
 
@@ -34,7 +33,7 @@ from .._engine.groups import FeatureLayout
 from .._importance.compute import ImportanceOptions, compute_importances
 from .._importance.params import FUNCTION_CONSTRAINTS, SHARED_CONSTRAINTS, fill_doc
 from .._methods.pair_permutation import PartPermutations
-from .._selector.significance import MULTIPLE_TESTING, adjust_pvalues
+from .._statistics import MULTIPLE_TESTING, adjust_pvalues, pair_row_test
 from .._utils.compat import Interval, StrOptions, validate_params
 from .._utils.indexing import take_rows
 
@@ -330,23 +329,6 @@ def _shared_importances(measure, units, chosen, singles):
     return Bunch(repeats=repeats, rows=rows)
 
 
-def _row_test(rows, weights):
-    """Two-sided t-test over rows of each pair's shared importance."""
-    n = rows.shape[1]
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
-    share = w / w.sum()
-    mean = rows @ share
-    var = ((rows - mean[:, None]) ** 2) @ (share**2) * n / (n - 1)
-    se = np.sqrt(var)
-    scale = np.max(np.abs(rows), axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = mean / se
-    p = 2 * stats.t.sf(np.abs(t), df=n - 1)
-    # no spread at all (a model that ignores one input): no evidence
-    p = np.where(se <= 1e-12 * np.maximum(scale, np.finfo(float).tiny), 1.0, p)
-    return mean, p
-
-
 def _result(singles, shared, chosen, names, multiple_testing, weights):
     n, n_repeats = singles.importances.shape
     mean = np.full((n, n), np.nan)
@@ -355,7 +337,7 @@ def _result(singles, shared, chosen, names, multiple_testing, weights):
     pvalues = np.full((n, n), np.nan)
     adjusted = np.full((n, n), np.nan)
     if shared is not None:
-        pair_mean, p = _row_test(shared.rows, weights)
+        pair_mean, p = pair_row_test(shared.rows, weights)
         p_adj = adjust_pvalues(p, multiple_testing)
         for i, (j, k) in enumerate(chosen):
             for a, b in ((j, k), (k, j)):

@@ -9,6 +9,8 @@ selector was given ``feature_groups``.
 
 import numpy as np
 
+from .._statistics.multiple_testing import ADJUSTMENTS
+
 __all__ = [
     "format_table",
     "importance_intervals",
@@ -18,11 +20,7 @@ __all__ = [
     "write_csv",
 ]
 
-_MULTIPLE_TESTING = {
-    "none": "each input tested at alpha (no multiple-testing correction)",
-    "holm": "Holm's correction (family-wise error at alpha)",
-    "fdr_bh": "Benjamini-Hochberg (false discovery rate at alpha)",
-}
+_MULTIPLE_TESTING = {a.name: a.controls for a in ADJUSTMENTS}
 
 
 # --------------------------------------------------------------- the values

@@ -8,7 +8,6 @@
 * ``splits``: the splits and their seeds, one split's unit of work (train,
   then measure), the refit, and running them here or through joblib.
 * ``support``: fitted attributes, the support mask, N-D ``transform``.
-* ``significance``: tests, intervals, multiple-testing control.
 * ``rules``: the selection rules (significance, thresholds, count caps).
 * ``delegation``: ``predict``/``score``... through ``estimator_``.
 * ``prefit_trap``: the warning for a prefit selector inside a Pipeline.

@@ -6,8 +6,8 @@ from numbers import Integral, Real
 from sklearn.metrics import get_scorer_names
 
 from .._importance.params import SHARED_CONSTRAINTS
+from .._statistics import CV_TESTS, MULTIPLE_TESTING
 from .._utils.compat import HasMethods, Interval, StrOptions
-from .significance import CV_TESTS, MULTIPLE_TESTING
 
 __all__ = ["SELECTOR_CONSTRAINTS"]
 

@@ -2,9 +2,9 @@
 
 ``fit`` runs in named steps: validate the input (``fit_input``), route the
 fit parameters (``routing``), plan the splits and measure each one
-(``splits``), collect the importances and test them (``support``,
-``significance``), choose the features (``rules``), refit. Prediction goes to
-``estimator_`` (``delegation``).
+(``splits``), collect the importances and test them (``support``, with the
+tests of ``_statistics``), choose the features (``rules``), refit.
+Prediction goes to ``estimator_`` (``delegation``).
 """
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin

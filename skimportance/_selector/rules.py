@@ -13,7 +13,7 @@ import re
 import numpy as np
 from scipy import stats
 
-from .significance import split_level_test
+from .._statistics import split_level_test
 
 __all__ = [
     "forced_features",
@@ -26,7 +26,7 @@ __all__ = [
 
 def importance_pvalues(importances, n_splits, test_train_ratio=0.0):
     """One-sided p-values of the split-level test (see
-    :func:`skimportance._selector.significance.split_level_test`); NaN with one
+    :func:`skimportance._statistics.split_test.split_level_test`); NaN with one
     split."""
     return split_level_test(importances, n_splits, test_train_ratio)[0]
 

@@ -11,13 +11,13 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._scoring.no_skill import has_no_skill, no_skill_message, scorer_name
-from .rules import forced_features, resolve_threshold, support_mask
-from .significance import (
+from .._statistics import (
     adjust_pvalues,
     row_level_test,
     split_level_test,
     split_moments,
 )
+from .rules import forced_features, resolve_threshold, support_mask
 
 __all__ = [
     "NDTransformMixin",
@@ -46,7 +46,7 @@ def significance_test(results, splits, alpha, variance="fold"):
     is a mean over rows), else the corrected t-test over splits; ``test`` is
     None when neither is valid (one split, another scorer). ``variance``:
     the selector's ``cv_test``, the row-level test in CV mode (``"fold"``
-    or ``"row"``, see :func:`~.significance.row_level_test`). With
+    or ``"row"``, see :func:`~skimportance._statistics.row_test.row_level_test`). With
     ``groups``, the row-level variance sums the rows' influence by group
     (cluster-robust). A split with fewer than two evaluated rows (or groups)
     gives no standard error: the p-values are NaN, with a warning.

@@ -7,7 +7,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from skimportance import KerasImportanceSelector
-from skimportance._selector.folds import fold_test
+from skimportance._statistics import fold_test
 
 from ..conftest import _logistic
 

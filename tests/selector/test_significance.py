@@ -1,4 +1,4 @@
-"""The selector's test (``_selector.significance``): the row-level test, the
+"""The selector's test (``_statistics``, through the selector): the row-level test, the
 split-level fallback, multiple testing, calibrated p-values and intervals."""
 
 import numpy as np
@@ -7,36 +7,11 @@ from sklearn.linear_model import LogisticRegression
 
 from skimportance import KerasImportanceSelector
 from skimportance._selector.rules import importance_pvalues
-from skimportance._selector.significance import adjust_pvalues, row_level_test
+from skimportance._statistics import adjust_pvalues
 
 from ..conftest import _logistic
 
-
 # ---------------------------------------------------------- the tests by hand
-def test_row_level_test_by_hand():
-    rng = np.random.RandomState(0)
-    D = rng.normal(0.1, 1.0, size=(1, 50))
-    mean, se, p, ci = row_level_test([D], [None], [np.arange(50)], alpha=0.05)
-    assert mean[0] == pytest.approx(D.mean())
-    assert se[0] == pytest.approx(D.std(ddof=1) / np.sqrt(50))
-    # the interval's lower end is the one-sided bound: it is above 0 iff p < alpha
-    assert (ci[0, 0] > 0) == (p[0] < 0.05)
-    # two disjoint splits: the mean of split means, variances added
-    E = rng.normal(size=(1, 30))
-    mean2, se2, _, _ = row_level_test(
-        [D, E], [None, None], [np.arange(50), np.arange(50, 80)]
-    )
-    assert mean2[0] == pytest.approx((D.mean() + E.mean()) / 2)
-    expected = np.sqrt(D.var(ddof=1) / 50 + E.var(ddof=1) / 30) / 2
-    assert se2[0] == pytest.approx(expected)
-    # the same rows in two splits (repeated CV) are one observation each
-    same, se_same, _, _ = row_level_test([D, D], [None, None], [np.arange(50)] * 2)
-    assert se_same[0] == pytest.approx(se[0])
-    # weights: a row of weight 0 does not count
-    w = np.ones(50)
-    w[0] = 0.0
-    mean_w, _, _, _ = row_level_test([D], [w], [np.arange(50)])
-    assert mean_w[0] == pytest.approx(D[0, 1:].mean())
 
 
 def test_pvalues_use_splits_as_units():
@@ -48,17 +23,6 @@ def test_pvalues_use_splits_as_units():
     p = importance_pvalues(imp, n_splits=3)
     assert p[0] < 0.05 and p[1] > 0.3
     assert importance_pvalues(np.zeros((1, 6)), 3)[0] == 1.0
-
-
-def test_multiple_testing_adjustments():
-    p = np.array([0.01, 0.04, 0.03, 0.5, np.nan])
-    np.testing.assert_allclose(
-        adjust_pvalues(p, "holm"), [0.04, 0.09, 0.09, 0.5, np.nan]
-    )
-    np.testing.assert_allclose(
-        adjust_pvalues(p, "fdr_bh"), [0.04, 0.16 / 3, 0.16 / 3, 0.5, np.nan]
-    )
-    np.testing.assert_array_equal(adjust_pvalues(p, "none"), p)
 
 
 # --------------------------------------------------------------- the selector

@@ -1,77 +1,31 @@
-"""Tests, confidence intervals and multiple-testing control for importances.
+"""The row-level test of each group's importance (``test_ == "row"``).
 
-Two tests of H0: importance <= 0 against > 0, one-sided:
-
-* **row-level** (``test_ == "row"``), for scorers that are means over rows
-  (log loss, Brier, squared/absolute error, R², accuracy): each held-out row's
-  drop in score, averaged over the repeats, is one observation. Across CV
-  splits the estimate is cross-fitted: a row's drop comes from the network
-  that did not train on it, the importance is the mean of the per-split
-  (weighted) means of the rows, and its variance is the sum over rows of the
-  squared influence of each row (Williamson, Gilbert, Simon & Carone, JASA
-  2023; per-sample tests of permutation importance: Chamma, Engemann &
-  Thirion, NeurIPS 2023). It is valid in ``cv="prefit"`` mode too, where the
-  rows, not the repeats, carry the sampling uncertainty. In CV mode the
-  selector's default (``cv_test="fold"``) allows for the correlation between
-  the folds (:mod:`.folds`). The t reference has the degrees of freedom of
-  the weighted variance (the rows when they weigh the same; the clusters
-  with ``groups``).
-* **split-level** (``test_ == "split"``), for other scorers (``roc_auc``,
-  custom callables) with several splits: Nadeau and Bengio's corrected
-  resampled t-test over the per-split mean importances. With one split there
-  is no valid test for such a scorer: p-values and intervals are NaN
-  (``test_`` is None).
+For scorers that are means over rows (log loss, Brier, squared/absolute
+error, R², accuracy): each held-out row's drop in score, averaged over the
+repeats, is one observation. Across CV splits the estimate is cross-fitted:
+a row's drop comes from the network that did not train on it, the importance
+is the mean of the per-split (weighted) means of the rows, and its variance
+is the sum over rows of the squared influence of each row (Williamson,
+Gilbert, Simon & Carone, JASA 2023; per-sample tests of permutation
+importance: Chamma, Engemann & Thirion, NeurIPS 2023). It is valid in
+``cv="prefit"`` mode too, where the rows, not the repeats, carry the sampling
+uncertainty. In CV mode the selector's default (``cv_test="fold"``) allows
+for the correlation between the folds (:mod:`.fold_test`). The t reference
+has the degrees of freedom of the weighted variance (the rows when they
+weigh the same; the clusters with ``groups``).
 
 Intervals are two-sided at level ``1 - 2 * alpha``: their lower end is the
 one-sided ``1 - alpha`` confidence bound, so an input passes the unadjusted
-test exactly when its interval lies above zero (in CV mode with
-``variance="fold"``, whose test weighs the folds differently, except near
-that boundary).
+test exactly when its interval lies above zero (with ``variance="fold"``,
+whose test weighs the folds differently, except near that boundary).
 """
 
 import numpy as np
-from scipy import stats
 
-from .folds import CV_TESTS, fold_test
+from .fold_test import fold_test
+from .reference import FLAT, t_interval, t_pvalues
 
-__all__ = [
-    "CV_TESTS",
-    "FLAT",
-    "MULTIPLE_TESTING",
-    "adjust_pvalues",
-    "row_level_test",
-    "split_level_test",
-    "split_moments",
-]
-
-MULTIPLE_TESTING = ("none", "holm", "fdr_bh")
-# a standard error below this share of the loss's scale is rounding noise
-FLAT = 1e-9
-
-
-def _pvalues(mean, se, df, scale=None):
-    """One-sided p-values of mean / se with a t reference.
-
-    A standard error at rounding level of the loss's ``scale`` (per group:
-    the larger of the score's magnitude and the largest row drop) means no
-    spread: no evidence when the mean is at rounding level too (p = 1), and
-    no meaningful p-value otherwise (NaN). A NaN ``se`` gives NaN.
-    """
-    mean, se = np.asarray(mean, float), np.asarray(se, float)
-    if scale is None:
-        scale = np.maximum(1.0, np.abs(mean))
-    tol = FLAT * np.asarray(scale, float)
-    pvalues = np.full(mean.shape[0], np.nan)
-    flat = se <= tol
-    pvalues[flat & (mean <= tol)] = 1.0
-    ok = ~flat & np.isfinite(se)
-    pvalues[ok] = stats.t.sf(mean[ok] / se[ok], df=df)
-    return pvalues
-
-
-def _interval(mean, se, df, alpha):
-    q = stats.t.ppf(1 - alpha, df=df)
-    return np.column_stack([mean - q * se, mean + q * se])
+__all__ = ["row_level_test", "split_moments"]
 
 
 def _keys(row_index, clusters):
@@ -168,7 +122,7 @@ def row_level_test(
     variance : {"row", "fold"}, default="row"
         ``"row"``: the variance of the rows' influence alone. ``"fold"``:
         the folds' row-level z-scores combined with their estimated
-        correlation (:func:`~.folds.fold_test`); the same as ``"row"`` with
+        correlation (:func:`~.fold_test.fold_test`); the same as ``"row"`` with
         one split.
     clusters : list of ndarray of shape (n_rows_s,) or None
         Per split: the rows' group labels; the influence is summed by group
@@ -205,82 +159,16 @@ def row_level_test(
         se = np.full(n_groups, np.nan)
     loss_scale = max(largest, 0.0 if scale is None else abs(float(scale)))
     loss_scale = np.maximum(loss_scale, np.abs(mean))
-    pvalues = _pvalues(mean, se, df, loss_scale)
-    ci = _interval(mean, se, df, alpha)
+    pvalues = t_pvalues(mean, se, df, loss_scale)
+    ci = t_interval(mean, se, df, alpha)
     if variance == "fold" and n_splits > 1 and not too_few:
         tested = np.isfinite(pvalues) & (se > FLAT * loss_scale)
         centre, se_f, df_f, rho = fold_test(means[:, tested], split_var[:, tested])
-        pvalues[tested] = _pvalues(centre, se_f, df_f, loss_scale[tested])
+        pvalues[tested] = t_pvalues(centre, se_f, df_f, loss_scale[tested])
         # the interval of the importance itself: the row variance with the
         # same correlation between the folds (weights w_k of the row test)
         v = split_var[:, tested]
         weights = np.sqrt(v / v.sum(axis=0))
         se[tested] *= np.sqrt(1.0 + rho * (weights.sum(axis=0) ** 2 - 1.0))
-        ci[tested] = _interval(mean[tested], se[tested], df_f, alpha)
+        ci[tested] = t_interval(mean[tested], se[tested], df_f, alpha)
     return mean, se, pvalues, ci
-
-
-def split_level_test(importances, n_splits, test_train_ratio=0.0, alpha=0.05):
-    """Nadeau and Bengio's corrected resampled t-test over split means.
-
-    Each split trains its own network and measures it on its own held-out
-    rows: the repeats of a split are averaged first and the per-split means
-    are tested with a one-sample t-test (df = n_splits - 1) whose variance term
-    ``s**2 / n_splits`` becomes ``s**2 * (1 / n_splits + n_test / n_train)``,
-    for the overlap of the training sets (Machine Learning 52, 2003). With
-    fewer than two splits there is no valid test: NaN.
-
-    Parameters
-    ----------
-    importances : ndarray of shape (n_groups, n_splits * n_repeats)
-        Split-major.
-    n_splits : int
-    test_train_ratio : float, default=0.0
-        Mean ratio of held-out to training rows over the splits.
-    alpha : float, default=0.05
-
-    Returns
-    -------
-    pvalues : ndarray of shape (n_groups,)
-    ci : ndarray of shape (n_groups, 2)
-    """
-    importances = np.asarray(importances, dtype=float)
-    n_groups, n_total = importances.shape
-    if n_splits < 2:
-        return np.full(n_groups, np.nan), np.full((n_groups, 2), np.nan)
-    values = importances.reshape(n_groups, n_splits, n_total // n_splits).mean(axis=2)
-    mean = values.mean(axis=1)
-    se = values.std(axis=1, ddof=1) * np.sqrt(1.0 / n_splits + test_train_ratio)
-    df = n_splits - 1
-    return _pvalues(mean, se, df), _interval(mean, se, df, alpha)
-
-
-def adjust_pvalues(pvalues, method="none"):
-    """Adjusted p-values: ``"none"``, ``"holm"`` (family-wise error, Holm's
-    step-down) or ``"fdr_bh"`` (false discovery rate, Benjamini-Hochberg
-    step-up). NaN p-values stay NaN and do not count among the tests.
-
-    An input is kept when its adjusted p-value is below ``alpha``.
-    """
-    pvalues = np.asarray(pvalues, dtype=float)
-    if method == "none":
-        return pvalues.copy()
-    if method not in MULTIPLE_TESTING:
-        raise ValueError(
-            f"multiple_testing={method!r}; use one of {list(MULTIPLE_TESTING)}."
-        )
-    out = np.full(pvalues.shape, np.nan)
-    finite = np.flatnonzero(~np.isnan(pvalues))
-    m = finite.size
-    if m == 0:
-        return out
-    order = finite[np.argsort(pvalues[finite], kind="stable")]
-    p = pvalues[order]
-    rank = np.arange(1, m + 1)
-    if method == "holm":
-        adjusted = np.maximum.accumulate(np.minimum(1.0, (m - rank + 1) * p))
-    else:
-        adjusted = np.minimum.accumulate((m / rank * p)[::-1])[::-1]
-        adjusted = np.minimum(1.0, adjusted)
-    out[order] = adjusted
-    return out
