@@ -119,11 +119,17 @@ class KerasImportanceSelector(
         least one, and 11-27% of the kept inputs were unused). ``pvalues_``
         stay raw; ``pvalues_adjusted_`` hold the adjusted ones (as in
         :class:`~sklearn.feature_selection.SelectFdr` and
-        :class:`~sklearn.feature_selection.SelectFwe`).
+        :class:`~sklearn.feature_selection.SelectFwe`). Like
+        ``SelectFromModel``'s threshold, the selection parameters
+        (``threshold``, ``alpha``, ``multiple_testing``, ``max_features``,
+        ``min_features_to_select``) take effect as soon as they are set:
+        ``get_support()``, ``group_support_``, ``threshold_`` and
+        ``pvalues_adjusted_`` follow ``set_params`` together, without
+        measuring again.
     ${cv_test}
     max_features : int, callable or None, default=None
-        Keep at most this many features (best first). A callable gets X and
-        returns the int.
+        Keep at most this many features (best first). A callable gets the X
+        given to ``fit`` (once) and returns the int.
     min_features_to_select : int, default=1
         Keep at least this many of the best features even if fewer pass; an
         input kept this way is named in a warning with its importance and
@@ -394,9 +400,7 @@ class KerasImportanceSelector(
         )
         self.scoring_ = results[-1].scoring
         self._collect(results, plan.splits)
-        # validate the selection rule now rather than at transform; a callable
-        # max_features needs X, so its mask is the one computed here
-        self._support_at_fit = self._mask_for(X, warn=True)
+        self._mask_for(warn=True)  # names the inputs min_features_to_select kept
         if plan.refit and not plan.parallel:  # after the selection rule is valid
             estimator_ = refit(
                 clone_estimator(estimator),

@@ -1,12 +1,13 @@
 """From the splits' importances to what the selector keeps: the significance
 test over splits or rows, the fitted attributes, the support mask (the
-threshold rules are in ``_threshold``), and ``transform`` /
+threshold rules are in ``rules``), and ``transform`` /
 ``inverse_transform`` of N-D inputs along ``feature_axis``."""
 
 import warnings
 from numbers import Integral
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_is_fitted
 
@@ -284,41 +285,48 @@ class SelectionMixin:
         self.group_importances_ = group_imp.mean(axis=1)
         self.group_importances_std_ = group_imp.std(axis=1)
         self.group_pvalues_ = pvalues
-        self.group_pvalues_adjusted_ = adjust_pvalues(pvalues, self.multiple_testing)
         self.group_importances_ci_ = ci
         owner = owner_groups(
             self.feature_groups_, self.group_importances_, self.n_features_in_
         )
+        self._feature_owner = owner
         self.importances_ = group_imp[owner]
         self.feature_importances_ = self.group_importances_[owner]
         self.feature_importances_std_ = self.group_importances_std_[owner]
         self.pvalues_ = pvalues[owner]
-        self.pvalues_adjusted_ = self.group_pvalues_adjusted_[owner]
         self.feature_importances_ci_ = ci[owner]
 
-    def _max_features(self, X):
-        """``max_features``, a callable's answer for X checked."""
+    def _max_features(self):
+        """``max_features`` in force: a callable's answer on fit's X."""
         max_features = self.max_features
-        if callable(max_features):
-            if X is None:
-                raise ValueError("a callable max_features needs X")
-            max_features = max_features(X)
-            if not isinstance(max_features, Integral) or max_features < 0:
-                raise ValueError(
-                    f"max_features callable returned {max_features!r}; an int >= 0 "
-                    "was expected."
-                )
-        return max_features
+        if not callable(max_features):
+            return max_features
+        called, answer = getattr(self, "_max_features_at_fit", (None, None))
+        if called is not max_features:
+            raise NotFittedError(
+                "max_features is a callable set after fit; it is called on the "
+                "X given to fit: call fit again."
+            )
+        return answer
 
     def _check_selection_rule(self, X):
-        """Validate the threshold and a callable max_features before training."""
+        """Validate the threshold and call a callable max_features on X, before
+        training."""
         resolve_threshold(self.threshold, np.zeros(1))  # raises for a bad string
-        self._max_features(X)
+        max_features = self.max_features
+        if callable(max_features):
+            answer = max_features(X)
+            if not isinstance(answer, Integral) or answer < 0:
+                raise ValueError(
+                    f"max_features callable returned {answer!r}; an int >= 0 "
+                    "was expected."
+                )
+            self._max_features_at_fit = (max_features, answer)
 
-    def _mask_for(self, X=None, warn=False):
+    def _mask_for(self, warn=False):
         """Mask over groups (one per feature without groups)."""
-        max_features = self._max_features(X)
-        adjusted = adjust_pvalues(self.group_pvalues_, self.multiple_testing)
+        max_features = self._max_features()
+        adjusted = self.group_pvalues_adjusted_
         mask, forced = support_mask(
             self.group_importances_,
             adjusted,
@@ -346,12 +354,25 @@ class SelectionMixin:
             )
         return mask
 
+    # The support and everything derived from the p-values follow the
+    # selection parameters in force, as SelectFromModel's threshold does:
+    # set_params(alpha=..., multiple_testing=..., threshold=...) after fit
+    # changes them together, without measuring again.
+    @property
+    def group_pvalues_adjusted_(self):
+        """The groups' p-values adjusted by the ``multiple_testing`` in force."""
+        check_is_fitted(self, "feature_importances_")
+        return adjust_pvalues(self.group_pvalues_, self.multiple_testing)
+
+    @property
+    def pvalues_adjusted_(self):
+        """Each feature's (its group's) adjusted p-value."""
+        return self.group_pvalues_adjusted_[self._feature_owner]
+
     @property
     def group_support_(self):
         """Which groups are kept (one per feature when there are no groups)."""
         check_is_fitted(self, "feature_importances_")
-        if callable(self.max_features):
-            return self._support_at_fit
         return self._mask_for()
 
     def _get_support_mask(self):
