@@ -54,8 +54,6 @@ A plain ``keras.Model``
     trains a fresh copy, for cross-validation.
 """
 
-import copy
-
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 
@@ -67,6 +65,7 @@ from ._keras.layers import (
 )
 from ._keras.scikeras_repair import RepairedWrapper, check_target, rebase
 from ._keras.trainable import TrainsFreshNetwork, default_epochs, trainable_kind
+from ._keras.training import keep_fit_kwargs
 
 __all__ = [
     "FittedKerasModel",
@@ -179,9 +178,7 @@ from keras.wrappers import SKLearnRegressor as _SKLearnRegressor  # noqa: E402
 
 class _CloneKeepsFitKwargs:
     def __sklearn_clone__(self):
-        new = super().__sklearn_clone__()
-        new.fit_kwargs = copy.deepcopy(self.fit_kwargs)
-        return new
+        return keep_fit_kwargs(self, super().__sklearn_clone__())
 
     def fit(self, X, y, **kwargs):
         """Train the network on ``X``, ``y``.

@@ -33,6 +33,7 @@ from .._engine.groups import FeatureLayout
 from .._importance.compute import ImportanceOptions, compute_importances
 from .._importance.params import FUNCTION_CONSTRAINTS, SHARED_CONSTRAINTS, fill_doc
 from .._methods.pair_permutation import PartPermutations
+from .._scoring.records import ROW_METRIC_LABELS
 from .._statistics import MULTIPLE_TESTING, adjust_pvalues, pair_row_test
 from .._utils.compat import Interval, StrOptions, validate_params
 from .._utils.indexing import take_rows
@@ -122,8 +123,9 @@ def interaction_importance(
         Held-out rows. Must be numeric.
     y : array-like of shape (n_samples,)
     scoring : str, callable or None, default=None
-        One scorer that is a mean over rows (log loss, Brier, squared or
-        absolute error, R², accuracy). None: the estimator's proper rule.
+        One scorer that is a mean over rows (log loss, Brier score,
+        accuracy, R², squared error, absolute error). None: the estimator's
+        proper rule.
     n_repeats : int, default=5
         Permutations of each input and pair.
     n_jobs : int or None, default=None
@@ -263,8 +265,7 @@ class _Measure:
         if rows is None:
             raise ValueError(
                 f"scoring {name!r} is not a mean over rows: the test of each pair "
-                "needs one (log loss, Brier, squared or absolute error, R², "
-                "accuracy)."
+                f"needs one ({ROW_METRIC_LABELS})."
             )
         return Bunch(
             importances=bunch.importances,

@@ -16,10 +16,16 @@ per kind of estimator holds that:
 
 Each has ``methods`` (the responses it can give), ``block_dtype`` (a dtype X
 may be cast to once, up front, or None), ``prepare(X)`` and
-``decode(raw, method)``. :func:`adapter_for` picks one, or None.
+``decode(raw, method)``. :data:`ADAPTERS` holds one :class:`AdapterRecord`
+per kind (which estimators it serves, the adapter class that wraps them), in
+order: :func:`adapter_for` takes the first that serves an estimator, and
+:func:`is_keras_estimator` asks them all. A new wrapper is one adapter class
+and one record.
 """
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,6 +33,8 @@ from .fitted_model import KerasModelResponses
 from .layers import check_numeric, output_activation
 
 __all__ = [
+    "ADAPTERS",
+    "AdapterRecord",
     "KerasModelAdapter",
     "KerasWrapperAdapter",
     "ScikerasAdapter",
@@ -60,15 +68,6 @@ def is_keras_wrapper(estimator):
     """Whether ``estimator`` is a ``keras.wrappers`` estimator."""
     bases = _keras_wrapper_bases()
     return bases is not None and isinstance(estimator, bases)
-
-
-def is_keras_estimator(estimator):
-    """Whether ``estimator`` is a scikeras, keras.wrappers or Keras-model estimator."""
-    return (
-        is_scikeras(estimator)
-        or is_keras_wrapper(estimator)
-        or isinstance(estimator, KerasModelResponses)
-    )
 
 
 class KerasAdapter:
@@ -205,12 +204,55 @@ class KerasModelAdapter(KerasAdapter):
         return self.estimator._decode(raw, method)
 
 
+def _is_keras_model_estimator(estimator):
+    """Whether ``estimator`` answers from a plain ``keras.Model``
+    (:class:`~skimportance.wrappers.FittedKerasModel`, ``make_trainable``)."""
+    return isinstance(estimator, KerasModelResponses)
+
+
+@dataclass(frozen=True)
+class AdapterRecord:
+    """One kind of fitted Keras estimator.
+
+    Parameters
+    ----------
+    name : str
+        The kind, in words.
+    serves : callable
+        ``serves(estimator) -> bool``: whether the estimator is of this kind.
+    adapter : type
+        The :class:`KerasAdapter` subclass, built as
+        ``adapter(estimator, estimator_type)``.
+    """
+
+    name: str
+    serves: Callable
+    adapter: type
+
+
+ADAPTERS = (
+    # first: a KerasModelClassifier is a keras.wrappers estimator too
+    AdapterRecord(
+        "keras.Model estimator", _is_keras_model_estimator, KerasModelAdapter
+    ),
+    AdapterRecord("scikeras wrapper", is_scikeras, ScikerasAdapter),
+    AdapterRecord("keras.wrappers estimator", is_keras_wrapper, KerasWrapperAdapter),
+)
+"""The adapter records, in order of preference; see the module docstring."""
+
+
+def _record_for(estimator):
+    return next((r for r in ADAPTERS if r.serves(estimator)), None)
+
+
+def is_keras_estimator(estimator):
+    """Whether an adapter record serves ``estimator`` (a scikeras,
+    keras.wrappers or Keras-model estimator)."""
+    return _record_for(estimator) is not None
+
+
 def adapter_for(estimator, estimator_type):
-    """The adapter of a fitted Keras estimator, or None for any other."""
-    if isinstance(estimator, KerasModelResponses):  # before: may be keras.wrappers
-        return KerasModelAdapter(estimator, estimator_type)
-    if is_scikeras(estimator):
-        return ScikerasAdapter(estimator, estimator_type)
-    if is_keras_wrapper(estimator):
-        return KerasWrapperAdapter(estimator, estimator_type)
-    return None
+    """The adapter of a fitted Keras estimator (the first record of
+    :data:`ADAPTERS` that serves it), or None for any other."""
+    record = _record_for(estimator)
+    return None if record is None else record.adapter(estimator, estimator_type)

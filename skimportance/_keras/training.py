@@ -10,22 +10,68 @@
   ``OMP_NUM_THREADS`` in joblib and Dask workers.
 * :func:`quiet_predict`: TensorFlow's retracing warnings dropped while this
   package calls ``model.predict`` (for the calling thread only).
+* :func:`clone_estimator`: ``sklearn.base.clone`` that keeps Keras wrappers'
+  ``fit_kwargs`` (:func:`keep_fit_kwargs`, the one clone repair: the
+  selector's splits and the wrappers' ``__sklearn_clone__`` both use it).
 """
 
 import contextlib
+import copy
 import logging
 import os
 import sys
 import threading
 
 import numpy as np
+from sklearn.base import clone
 
 __all__ = [
+    "clone_estimator",
+    "keep_fit_kwargs",
     "limit_tensorflow_threads",
     "quiet_predict",
     "quiet_training",
     "training_seed",
 ]
+
+
+def keep_fit_kwargs(estimator, new):
+    """``new``, a clone of ``estimator``, given back the ``fit_kwargs`` it lost.
+
+    Keras 3's ``keras.wrappers`` estimators drop ``fit_kwargs`` when cloned
+    (a clone trains with Keras' defaults: one epoch). Every parameter named
+    ``fit_kwargs`` (also nested, e.g. ``model__fit_kwargs`` in a Pipeline)
+    that is set on ``estimator`` and None on ``new`` is copied onto ``new``.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The original.
+    new : estimator
+        Its clone, changed in place.
+
+    Returns
+    -------
+    new : estimator
+    """
+    params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+    lost = {
+        name: copy.deepcopy(value)
+        for name, value in params.items()
+        if name.split("__")[-1] == "fit_kwargs" and value is not None
+    }
+    if lost:
+        new_params = new.get_params(deep=True)
+        lost = {k: v for k, v in lost.items() if new_params.get(k) is None}
+        if lost:
+            new.set_params(**lost)
+    return new
+
+
+def clone_estimator(estimator):
+    """``sklearn.base.clone`` that keeps Keras wrappers' ``fit_kwargs``
+    (:func:`keep_fit_kwargs`)."""
+    return keep_fit_kwargs(estimator, clone(estimator))
 
 
 def limit_tensorflow_threads():

@@ -1,51 +1,16 @@
-"""The fast metrics registry: scorers computed for all segments at once.
+"""Vectorised metrics: a metric of all segments (permuted copies) at once.
 
-How to add a scorer
--------------------
-Any scikit-learn scorer works without registration: the engine hands it a
-stand-in estimator answering from stored responses (``_scorers``), one
-segment (one permuted copy) at a time. A scorer built on a metric registered
-in :data:`FAST_METRICS` (keyed by the metric function, e.g. ``log_loss``) runs
-faster, and may get the row-level test:
-
-* ``segments(y, P, sample_weight) -> ndarray (k,) or None``: the metric of
-  each of k stacked segments ``P`` of shape (k, n[, c]) at once, reproducing
-  scikit-learn's computation. None when it cannot (the scorer runs then).
-  Used only when it equals the real scorer on the baseline of the call
-  (``rtol=1e-9``, :class:`skimportance._scoring.segment_scorer.SegmentScorer`).
-* ``row_terms(y, base, sample_weight, kwargs) -> (offset, terms) or None``:
-  for a metric that is a weighted mean over rows, its per-row terms
-  (``metric = offset + average(terms(P), weights)``, see ``_row_terms``). It
-  gives the row-level test and each row's drop in score. Used only when it
-  reproduces the scorer on the unpermuted rows (``rtol=1e-6``,
-  ``_row_losses.row_accumulator``).
-
-To add a metric: write either function (segments here, row terms in
-``row_terms.py``), add a :class:`FastMetric` entry below, and add a test in
-``tests/test_scoring.py`` that compares it with the scorer on a few inputs.
-Scorer keyword arguments are handed to ``row_terms``; ``segments`` runs only
-for a scorer without keywords (log loss: ``labels`` too).
+Each ``vec_*(y, P, sample_weight) -> ndarray (k,) or None`` gives the metric
+of each of k stacked segments ``P`` of shape (k, n[, c]), reproducing
+scikit-learn's computation, or None when it cannot (the scorer runs then).
+They are registered in the metric records
+(:data:`skimportance._scoring.records.METRICS`), which say when each is used.
 """
 
-import functools
-from collections.abc import Callable
-from typing import NamedTuple
-
 import numpy as np
-from sklearn.metrics import (
-    accuracy_score,
-    brier_score_loss,
-    log_loss,
-    mean_absolute_error,
-    mean_squared_error,
-    r2_score,
-)
 from sklearn.preprocessing import LabelBinarizer
 
-from .._utils.compat import _Scorer
-from . import row_terms
-
-__all__ = ["FAST_METRICS", "ROW_TERMS", "FastMetric", "segment_metric"]
+__all__ = ["vec_accuracy", "vec_log_loss", "vec_mse", "vec_r2"]
 
 
 # --------------------------------------------------------------------------
@@ -90,7 +55,7 @@ def _true_class_index(y, labels=None):
     return cached[2]
 
 
-def _vec_log_loss(y, P, sample_weight, labels=None):
+def vec_log_loss(y, P, sample_weight, labels=None):
     """scikit-learn's log_loss for each of the k segments of P (k, n[, c]).
 
     sklearn sums ``xlogy(T, P)`` over the classes of a one-hot ``T``; the terms
@@ -142,7 +107,7 @@ def _as_2d_pred(y, P):
     return y, P
 
 
-def _vec_r2(y, P, sample_weight):
+def vec_r2(y, P, sample_weight):
     yp = _as_2d_pred(y, P)
     if yp is None or yp[0].shape[0] < 2 or yp[0].dtype.kind not in "biuf":
         return None
@@ -166,7 +131,7 @@ def _vec_r2(y, P, sample_weight):
     return out
 
 
-def _vec_mse(y, P, sample_weight):
+def vec_mse(y, P, sample_weight):
     yp = _as_2d_pred(y, P)
     if yp is None or yp[0].dtype.kind not in "biuf":
         return None
@@ -177,7 +142,7 @@ def _vec_mse(y, P, sample_weight):
     return np.average(err, axis=1, weights=sw)
 
 
-def _vec_accuracy(y, P, sample_weight):
+def vec_accuracy(y, P, sample_weight):
     yp = _as_2d_pred(y, P)
     if yp is None:
         return None
@@ -186,44 +151,3 @@ def _vec_accuracy(y, P, sample_weight):
     if (y.dtype.kind in numeric) != (P.dtype.kind in numeric):
         return None
     return np.average(P == y[np.newaxis], axis=1, weights=sample_weight)
-
-
-# --------------------------------------------------------------------------
-# the registry
-# --------------------------------------------------------------------------
-class FastMetric(NamedTuple):
-    """The fast routes of one metric (either may be None)."""
-
-    segments: Callable | None = None
-    row_terms: Callable | None = None
-
-
-FAST_METRICS = {
-    log_loss: FastMetric(_vec_log_loss, row_terms.log_loss_terms),
-    brier_score_loss: FastMetric(row_terms=row_terms.brier_terms),
-    mean_squared_error: FastMetric(_vec_mse, row_terms.error_terms(2)),
-    mean_absolute_error: FastMetric(row_terms=row_terms.error_terms(1)),
-    r2_score: FastMetric(_vec_r2, row_terms.r2_terms),
-    accuracy_score: FastMetric(_vec_accuracy, row_terms.accuracy_terms),
-}
-"""Metric function -> :class:`FastMetric`; see the module docstring."""
-
-#: metric -> row-terms builder, for the metrics that have one
-ROW_TERMS = {
-    metric: fast.row_terms
-    for metric, fast in FAST_METRICS.items()
-    if fast.row_terms is not None
-}
-
-
-def segment_metric(scorer):
-    """The vectorised metric of a scikit-learn scorer, or None."""
-    if _Scorer is None or type(scorer) is not _Scorer:
-        return None
-    fast = FAST_METRICS.get(scorer._score_func)
-    metric = None if fast is None else fast.segments
-    if not scorer._kwargs:
-        return metric
-    if metric is _vec_log_loss and set(scorer._kwargs) == {"labels"}:
-        return functools.partial(_vec_log_loss, labels=scorer._kwargs["labels"])
-    return None

@@ -4,23 +4,20 @@ measuring (labels or classes in another order, columns in another order, an
 untrained model, preprocessing state lost), and its importances mean nothing.
 
 :func:`no_skill_score` is the score of the no-skill reference on the
-evaluated rows, computed by scikit-learn's own scorer handed a
-``DummyClassifier(strategy="prior")`` (the class frequencies: log loss, Brier,
-accuracy) or a ``DummyRegressor()`` (the mean of y: R², squared error)
-fitted on those rows; :func:`no_skill_message` says what to check.
+evaluated rows, computed by scikit-learn's own scorer handed the dummy that
+the metric's record names (``no_skill`` in
+:data:`skimportance._scoring.records.METRICS`: ``DummyClassifier(strategy=
+"prior")``, the class frequencies, for log loss, Brier and accuracy;
+``DummyRegressor()``, the mean of y, for R², squared and root mean squared
+error; ``DummyRegressor(strategy="median")``, the median of y, the best
+constant for absolute error) fitted on those rows; :func:`no_skill_message`
+says what to check.
 """
 
 import numpy as np
-from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.metrics import (
-    accuracy_score,
-    brier_score_loss,
-    get_scorer,
-    log_loss,
-    mean_squared_error,
-    r2_score,
-    root_mean_squared_error,
-)
+from sklearn.metrics import get_scorer
+
+from .records import METRICS, record_for
 
 __all__ = [
     "NO_SKILL_SCORERS",
@@ -30,40 +27,17 @@ __all__ = [
     "scorer_name",
 ]
 
-#: scorer name -> the task whose dummy is the reference
-NO_SKILL_SCORERS = {
-    "neg_log_loss": "classifier",
-    "neg_brier_score": "classifier",
-    "accuracy": "classifier",
-    "r2": "regressor",
-    "neg_mean_squared_error": "regressor",
-    "neg_root_mean_squared_error": "regressor",
-}
-
-
-_FUNCTIONS = {
-    (log_loss, -1): "neg_log_loss",
-    (brier_score_loss, -1): "neg_brier_score",
-    (accuracy_score, 1): "accuracy",
-    (r2_score, 1): "r2",
-    (mean_squared_error, -1): "neg_mean_squared_error",
-    (root_mean_squared_error, -1): "neg_root_mean_squared_error",
-}
+#: scorer name -> its no-skill reference (derived from the metric records)
+NO_SKILL_SCORERS = {r.scorer: r.no_skill for r in METRICS if r.no_skill is not None}
 
 
 def scorer_name(scorer):
-    """The name in :data:`NO_SKILL_SCORERS` of a scikit-learn scorer (None for
-    others), read from its metric and sign (``_score_func``, ``_sign``) with no
-    extra keyword arguments (see :mod:`skimportance._utils.compat`)."""
-    if isinstance(scorer, str):
-        return scorer if scorer in NO_SKILL_SCORERS else None
-    func = getattr(scorer, "_score_func", None)
-    if func is None or getattr(scorer, "_kwargs", None):
+    """The name in :data:`NO_SKILL_SCORERS` of a scorer name or scikit-learn
+    scorer (None for others; see :func:`~skimportance._scoring.records.record_for`)."""
+    record = record_for(scorer)
+    if record is None or record.no_skill is None:
         return None
-    try:
-        return _FUNCTIONS.get((func, getattr(scorer, "_sign", None)))
-    except TypeError:  # an unhashable metric
-        return None
+    return record.scorer
 
 
 def no_skill_score(scoring, y, sample_weight=None):
@@ -83,8 +57,8 @@ def no_skill_score(scoring, y, sample_weight=None):
         None when ``scoring`` has no reference here, or y has a single value
         (nothing to predict).
     """
-    kind = NO_SKILL_SCORERS.get(scoring) if isinstance(scoring, str) else None
-    if kind is None:
+    reference = NO_SKILL_SCORERS.get(scoring) if isinstance(scoring, str) else None
+    if reference is None:
         return None
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
@@ -93,10 +67,7 @@ def no_skill_score(scoring, y, sample_weight=None):
         return None
     if len(np.unique(y)) < 2:
         return None
-    if kind == "classifier":
-        dummy = DummyClassifier(strategy="prior")
-    else:
-        dummy = DummyRegressor()
+    dummy = reference.dummy()
     X = np.zeros((len(y), 1))
     dummy.fit(X, y, sample_weight=sample_weight)
     scorer = get_scorer(scoring)
@@ -116,11 +87,7 @@ def has_no_skill(baseline, reference):
 
 def no_skill_message(scoring, baseline, reference, where="on the evaluated rows"):
     """The warning: what was measured, the reference, the likely causes."""
-    what = (
-        "the class frequencies"
-        if NO_SKILL_SCORERS.get(scoring) == "classifier"
-        else "the mean of y"
-    )
+    what = NO_SKILL_SCORERS[scoring].what
     return (
         f"the model's baseline {scoring} {where} ({baseline:.4g}) is no better "
         f"than predicting {what} without any input ({reference:.4g}): its "

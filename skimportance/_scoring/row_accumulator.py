@@ -1,22 +1,24 @@
 """Each row's drop in score, for the row-level test (the row accumulator).
 
-Log loss, the Brier score, squared and absolute error, R² and accuracy are
-weighted means over rows: ``score = offset + sign * average(terms, weights)``
-with one term per row (R²: the squared error scaled by the spread of y, its
-offset 1; accuracy: 1 for a correct row). A row's importance is then its own
-drop in score, ``sign * (term without permutation - term permuted)``, and the
-importance of a (group, repeat) is the weighted mean of its rows' drops: the
-same number as the scorer's drop.
+The metrics with row terms in their record
+(:data:`skimportance._scoring.records.ROW_METRIC_LABELS`: log loss, Brier
+score, accuracy, R², squared error, absolute error) are weighted means over
+rows: ``score = offset + sign * average(terms, weights)`` with one term per row
+(R²: the squared error scaled by the spread of y, its offset 1; accuracy: 1 for
+a correct row). A row's importance is then its own drop in score, ``sign *
+(term without permutation - term permuted)``, and the importance of a (group,
+repeat) is the weighted mean of its rows' drops: the same number as the
+scorer's drop.
 
 :class:`RowAccumulator` takes the place of the segment scorer in the engine:
 it scores every segment from its row terms and adds each segment's row drops
 to its group's running sum (memory: n_groups x n_rows). It is used only when
 the row terms reproduce the real scorer on the unpermuted rows.
 
-The per-row terms of each metric are registered in
-:data:`skimportance._scoring.metrics.FAST_METRICS` (``ROW_TERMS`` here is its view
+The per-row terms of each metric are in its record
+(:data:`skimportance._scoring.records.METRICS`; ``ROW_TERMS`` is the view
 metric -> row-terms builder); a scorer whose metric has none (``roc_auc``,
-custom callables) has no row-level test.
+root mean squared error, custom callables) has no row-level test.
 """
 
 import numbers
@@ -29,7 +31,7 @@ from .._utils.compat import (
     _Scorer,
     _validate_multiclass_probabilistic_prediction,
 )
-from .metrics import ROW_TERMS
+from .records import ROW_TERMS
 from .scorers import ResponseProxy, SegmentKey
 
 __all__ = ["ROW_TERMS", "RowAccumulator", "row_accumulator"]

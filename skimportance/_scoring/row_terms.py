@@ -4,7 +4,8 @@ Each builder ``(y, baseline predictions, sample_weight, scorer kwargs)`` returns
 ``(offset, terms)`` or None (keywords it does not reproduce, a y it cannot
 handle), where ``terms(predictions of k segments)`` gives the (k, n_rows) terms
 with ``metric = offset + average(terms, weights)``. They are registered in
-:data:`skimportance._scoring.metrics.FAST_METRICS` and used by ``_row_losses``.
+the metric records (:data:`skimportance._scoring.records.METRICS`) and used by
+:mod:`skimportance._scoring.row_accumulator`.
 """
 
 import numpy as np

@@ -12,7 +12,7 @@ from .._utils.compat import (
     _num_samples,
     _Scorer,
 )
-from .metrics import segment_metric
+from .records import segment_metric
 from .scorers import ResponseProxy, SegmentKey, call_scorer
 
 __all__ = ["SegmentScorer"]

@@ -13,7 +13,6 @@ seed drawn in ``fit``, and with a ``random_state`` its training starts from
 its own seed (:func:`skimportance._keras.training.training_seed`).
 """
 
-import copy
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,6 @@ from typing import Any
 
 import numpy as np
 from joblib import effective_n_jobs
-from sklearn.base import clone
 from sklearn.model_selection import check_cv
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
@@ -31,7 +29,12 @@ from sklearn.utils.random import sample_without_replacement
 from .._importance.compute import ImportanceOptions, compute_importances
 from .._importance.responders import make_responder
 from .._keras.fitted_model import as_fitted_estimator, check_trainable
-from .._keras.training import limit_tensorflow_threads, quiet_training, training_seed
+from .._keras.training import (
+    clone_estimator,
+    limit_tensorflow_threads,
+    quiet_training,
+    training_seed,
+)
 from .._scoring.no_skill import no_skill_score, scorer_name
 from .._scoring.scorers import default_scoring, labelled_scorer
 from .._utils.compat import _check_method_params, _num_samples
@@ -50,29 +53,6 @@ __all__ = [
     "refit",
     "run_splits",
 ]
-
-
-def clone_estimator(estimator):
-    """``sklearn.base.clone`` that keeps Keras wrappers' ``fit_kwargs``.
-
-    Keras 3's ``keras.wrappers`` estimators drop ``fit_kwargs`` when cloned
-    (a clone trains with Keras' defaults: one epoch). Every parameter named
-    ``fit_kwargs`` (also nested, e.g. ``model__fit_kwargs`` in a Pipeline) is
-    copied back onto the clone.
-    """
-    new = clone(estimator)
-    params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
-    lost = {
-        name: copy.deepcopy(value)
-        for name, value in params.items()
-        if name.split("__")[-1] == "fit_kwargs" and value is not None
-    }
-    if lost:
-        new_params = new.get_params(deep=True)
-        lost = {k: v for k, v in lost.items() if new_params.get(k) is None}
-        if lost:
-            new.set_params(**lost)
-    return new
 
 
 def make_splits(cv, estimator, X, y, kind, split_params):

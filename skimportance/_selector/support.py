@@ -12,6 +12,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._scoring.no_skill import has_no_skill, no_skill_message, scorer_name
+from .._scoring.records import ROW_SCORERS
 from .._statistics import (
     adjust_pvalues,
     row_level_test,
@@ -276,8 +277,7 @@ class SelectionMixin:
                 f"scoring={self.scoring_!r} is not a mean over rows, and one split "
                 "gives no valid test of it: pvalues_ and the intervals are NaN "
                 "and threshold=None keeps no input by the test. Use a scorer "
-                "that is a mean over rows (neg_log_loss, neg_brier_score, "
-                "accuracy, r2, neg_mean_squared_error, neg_mean_absolute_error), "
+                f"that is a mean over rows ({', '.join(ROW_SCORERS)}), "
                 "several splits (cv=3), or select by a threshold.",
                 UserWarning,
                 stacklevel=4,

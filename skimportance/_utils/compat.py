@@ -13,11 +13,11 @@ then take the slower public route.
 Private attributes read on objects (not importable names) are listed too:
 
 * scikit-learn scorers' ``_score_func``, ``_kwargs``, ``_sign``,
-  ``_response_method`` and ``_get_pos_label()`` (``_segment_scorer``,
-  ``_metrics``, ``_row_losses``, ``_scoring.no_skill``): which metric a
+  ``_response_method`` and ``_get_pos_label()`` (``_scoring.segment_scorer``,
+  ``_scoring.records``, ``_scoring.row_accumulator``): which metric a
   scorer computes, so that it can run on stored responses (or be compared
   with its no-skill reference); no public accessor exists.
-* scikeras' ``BaseWrapper._validate_data`` (``_adapters``): the wrapper's own
+* scikeras' ``BaseWrapper._validate_data`` (``_keras.adapters``): the wrapper's own
   input preparation before its ``feature_encoder_``; scikeras has no public
   equivalent (``validate_data`` would skip scikeras' dtype handling). The
   repaired scikeras classes (``_keras.scikeras_repair``) extend it, and read

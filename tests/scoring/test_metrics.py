@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
 
 from skimportance import permutation_importance
-from skimportance._scoring.metrics import FAST_METRICS, ROW_TERMS, segment_metric
+from skimportance._scoring.records import FAST_METRICS, ROW_TERMS, segment_metric
 
 
 def _segments(rng, metric, k, n):

@@ -11,7 +11,7 @@ from sklearn.model_selection import KFold
 
 from skimportance import KerasImportanceSelector
 from skimportance._importance.responders import make_responder
-from skimportance._scoring.metrics import segment_metric
+from skimportance._scoring.records import segment_metric
 from skimportance._scoring.scorers import resolve_scoring
 from skimportance._scoring.segment_scorer import SegmentScorer
 
